@@ -1,0 +1,43 @@
+# detente: the two commands a new user needs are `make demo` and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DB ?= demo/detente.db
+
+.PHONY: demo test test-all lint format eval bench clean-demo
+
+$(STAMP): pyproject.toml requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -c requirements.lock -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	@mkdir -p $(dir $(DB))
+	$(BIN)/detente ingest examples --db $(DB)
+	$(BIN)/detente summary --db $(DB)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+test-all: $(STAMP)
+	$(BIN)/python -m pytest -m ''
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+
+format: $(STAMP)
+	$(BIN)/ruff format src tests benchmarks
+	$(BIN)/ruff check --fix src tests benchmarks
+
+# The extraction benchmark on the dev articles (needs ../shared beside the repository).
+eval: $(STAMP)
+	$(BIN)/detente extract ../shared/corpus/dev --format eval -o build/dev-eval.jsonl
+	python3 ../shared/eval/score.py ../shared/eval/dev/gold.jsonl build/dev-eval.jsonl
+
+bench: $(STAMP)
+	$(BIN)/detente bench throughput

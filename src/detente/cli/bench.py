@@ -1,0 +1,3 @@
+"""CLI: bench commands."""
+
+from detente.cli import app, bench_app  # noqa: F401

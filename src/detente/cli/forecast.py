@@ -1,0 +1,3 @@
+"""CLI: forecast commands."""
+
+from detente.cli import app, bench_app  # noqa: F401

@@ -1,0 +1,3 @@
+"""CLI: KTAB spatial-model commands."""
+
+from detente.cli import app, bench_app  # noqa: F401

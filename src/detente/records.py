@@ -1,0 +1,114 @@
+"""Typed records passed from stage to stage.
+
+Data flows one way: ingest makes ``RawDocument``s, clean turns them into ``Document``s,
+extract reads a ``Document`` and returns an ``Extraction`` (people, quotes and, later,
+positions, agreements and events), and store persists extractions. Every extracted item
+carries character offsets into ``Document.text`` so that its evidence can always be shown.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+SourceFormat = Literal["text", "html"]
+QuoteKind = Literal["direct", "indirect"]
+MentionKind = Literal["name", "surname", "title", "pronoun", "alias"]
+
+
+@dataclass(slots=True)
+class RawDocument:
+    """One article as a source handed it over, before any cleaning."""
+
+    source: str  # where it came from: a path, a URL, "batch.jsonl#12", "feed.xml#3"
+    name: str  # a short key for the article: the file name or the batch item's id
+    body: str  # decoded text or HTML
+    fmt: SourceFormat
+    title: str | None = None  # title given by metadata (JSONL field, feed item, ...)
+    date: str | None = None  # ISO date given by metadata, if any
+    url: str | None = None
+    meta: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Document:
+    """A cleaned article: the text every extractor reads and every offset points into."""
+
+    doc_id: str  # hash of the normalised text: the dedupe key
+    name: str
+    source: str
+    text: str  # cleaned body, boilerplate removed, headline not repeated
+    title: str | None
+    date: str | None  # ISO publication date ("2025-03-18", or partial "2025-03")
+    date_source: str | None  # "metadata", "meta-tag", "dateline" or None
+    language: str  # ISO 639-1 code
+    url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A stretch of ``Document.text``: ``text == document.text[start:end]``."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(slots=True)
+class Mention:
+    """One place where a person is referred to."""
+
+    start: int
+    end: int
+    text: str
+    kind: MentionKind
+
+
+@dataclass(slots=True)
+class Person:
+    """A named person in one document, with every mention linked to the full name."""
+
+    name: str  # the fullest form of the name found (or known from the gazetteer)
+    role: str | None = None  # "Foreign Minister", "professor of Russian politics"
+    org: str | None = None  # "Ukraine", "King's College London"
+    party: str | None = None  # the state or group the person speaks for, when known
+    gender: Literal["m", "f"] | None = None
+    mentions: list[Mention] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Quote:
+    """Words attributed to a speaker, direct (in quotation marks) or reported."""
+
+    text: str  # the quoted or reported content
+    kind: QuoteKind
+    start: int  # offsets of ``text`` in the document
+    end: int
+    speaker: str | None  # resolved full name, institution or party; None when unknown
+    speaker_span: Span | None  # the mention that names the speaker in this attribution
+    cue: str | None  # the reporting verb or phrase: "said", "according to"
+    cue_span: Span | None
+    sentence: str  # the sentence(s) holding the quote, as evidence
+    confidence: float = 1.0
+
+
+@dataclass(slots=True)
+class Extraction:
+    """Everything extracted from one document."""
+
+    document: Document
+    people: list[Person] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
+    # Filled by the negotiation extractors (positions, agreements, events).
+    positions: list[dict] = field(default_factory=list)
+    agreements: list[dict] = field(default_factory=list)
+    events: list[dict] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Problem:
+    """An input that was skipped, with the reason; batches log these and carry on."""
+
+    source: str
+    reason: str
+    stage: Literal["ingest", "clean", "extract", "store"] = "ingest"
