@@ -1,11 +1,22 @@
-"""The extractor: one spaCy pipeline plus detente's rule components, applied per document."""
+"""The extractor: one spaCy pipeline plus detente's rule extractors, applied per document."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from itertools import islice
+
+from spacy.language import Language
+from spacy.tokens import Doc
 
 from detente.config import Settings
+from detente.extract.gazetteer import Gazetteer
+from detente.extract.lexicon import load_lexicon
+from detente.extract.nlp import load_nlp, parse_many
+from detente.extract.people import PeopleFinder
+from detente.extract.quotes import QuoteFinder
 from detente.records import Document, Extraction
+
+CHUNK = 64  # documents parsed together; bounds memory while keeping spaCy's batches full
 
 
 class Extractor:
@@ -17,10 +28,27 @@ class Extractor:
 
     def __init__(self, settings: Settings | None = None) -> None:
         self.settings = settings or Settings()
-        raise NotImplementedError("being written")
+        self.nlp: Language
+        self.gazetteer: Gazetteer
+        self.nlp, self.gazetteer = load_nlp(self.settings)
+        lexicon = load_lexicon()
+        self.people = PeopleFinder(self.gazetteer, lexicon)
+        self.quotes = QuoteFinder(self.gazetteer, lexicon)
 
     def extract(self, document: Document) -> Extraction:
-        raise NotImplementedError
+        return next(self.extract_many([document]))
 
     def extract_many(self, documents: Iterable[Document]) -> Iterator[Extraction]:
-        raise NotImplementedError
+        it = iter(documents)
+        while chunk := list(islice(it, CHUNK)):
+            docs = parse_many(
+                self.nlp, (d.text for d in chunk), self.settings.batch_size, self.settings.n_process
+            )
+            for document, doc in zip(chunk, docs, strict=True):
+                yield self.from_doc(document, doc)
+
+    def from_doc(self, document: Document, doc: Doc) -> Extraction:
+        """Run the rule extractors over an already parsed document."""
+        people, index = self.people.find(doc)
+        quotes = self.quotes.find(doc, index)
+        return Extraction(document=document, people=people, quotes=quotes)

@@ -1,0 +1,445 @@
+"""Quotes: direct quotes (in quotation marks) and reported speech, each with its speaker.
+
+Direct quotes come from the quotation marks (``quote_marks``); their speaker from an
+attribution in the same sentence frame (a speech verb and its subject, "according to X", a
+colon introduction), else from the neighbouring quote of a split quote, else from the previous
+paragraph when the quote stands alone. Reported speech comes from the dependency parse: a speech
+verb with a clausal complement ("X said (that) ...", "..., X told reporters") or "according to X".
+Speakers resolve to a person's full name, a pronoun to the nearest compatible person, an
+institution or party to its name, a description ("the Russian leader") to the person it fits.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span, Token
+
+from detente.extract.gazetteer import Gazetteer
+from detente.extract.lexicon import Lexicon
+from detente.extract.people import Cluster
+from detente.extract.quote_marks import Marked, find_marked
+from detente.records import Quote
+from detente.records import Span as TextSpan
+
+SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj", "expl")
+PRONOUNS_M = {"he", "him", "his"}
+PRONOUNS_F = {"she", "her"}
+PRONOUNS_IT = {"it", "its"}
+PRONOUNS_THEY = {"they", "them"}
+ENTITY_SPEAKERS = ("ORG", "GPE", "NORP", "FAC")
+TRIM = " \t\n,.;:—–-\"“”‘’'"
+
+
+@dataclass(slots=True)
+class Speaker:
+    """Who an attribution names: a resolved name and the mention that named it."""
+
+    name: str | None
+    mention: Token | Span | None
+    via: str  # "name", "pronoun", "entity", "description", "noun", "context"
+
+
+@dataclass(slots=True)
+class Attribution:
+    speaker: Speaker
+    cue: Token | Span
+    start: int  # character extent of the attribution clause
+    end: int
+
+
+def _span_of(x: Token | Span) -> tuple[int, int]:
+    if isinstance(x, Token):
+        return x.idx, x.idx + len(x.text)
+    return x.start_char, x.end_char
+
+
+def _text_span(doc: Doc, x: Token | Span | None) -> TextSpan | None:
+    if x is None:
+        return None
+    s, e = _span_of(x)
+    return TextSpan(s, e, doc.text[s:e])
+
+
+def _strip(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start] in TRIM:
+        start += 1
+    while end > start and text[end - 1] in TRIM:
+        end -= 1
+    return start, end
+
+
+class QuoteFinder:
+    """Finds the quotes of one parsed document, given its people."""
+
+    def __init__(self, gazetteer: Gazetteer, lexicon: Lexicon) -> None:
+        self.gaz = gazetteer
+        self.lex = lexicon
+
+    # ---- entry point --------------------------------------------------------------------
+    def find(self, doc: Doc, clusters: dict[int, Cluster]) -> list[Quote]:
+        self.doc = doc
+        self.text = doc.text
+        self.person_at = self._person_index(doc, clusters)
+        self.mention_starts = sorted(clusters)
+        self.clusters = clusters
+        marked = [m for m in find_marked(self.text)]
+        self.direct_spans: list[tuple[int, int]] = []
+        direct = self._direct(marked)
+        indirect = self._indirect(direct)
+        quotes = sorted(direct + indirect, key=lambda q: q.start)
+        return quotes
+
+    # ---- indexes ------------------------------------------------------------------------
+    def _person_index(self, doc: Doc, clusters: dict[int, Cluster]) -> dict[int, Cluster]:
+        """token index -> person cluster, for every token inside a person mention."""
+        out: dict[int, Cluster] = {}
+        for c in {id(c): c for c in clusters.values()}.values():
+            for m in c.mentions:
+                span = doc.char_span(m.start, m.end, alignment_mode="expand")
+                if span is not None:
+                    for t in span:
+                        out[t.i] = c
+        return out
+
+    def _in_direct(self, start: int, end: int) -> bool:
+        return any(s <= start and end <= e for s, e in self.direct_spans)
+
+    def _direct_share(self, start: int, end: int) -> float:
+        """Share of the characters of [start, end) that lie inside direct quotes."""
+        if end <= start:
+            return 0.0
+        inside = sum(max(0, min(end, e) - max(start, s)) for s, e in self.direct_spans)
+        return inside / (end - start)
+
+    # ---- speakers -----------------------------------------------------------------------
+    def _sentence_start(self, offset: int) -> int:
+        tok = self._token_at(offset)
+        return tok.sent.start_char if tok is not None else 0
+
+    def _token_at(self, offset: int) -> Token | None:
+        span = self.doc.char_span(offset, min(offset + 1, len(self.text)), alignment_mode="expand")
+        return span[0] if span is not None and len(span) else None
+
+    def resolve(self, head: Token) -> Speaker | None:
+        """The speaker a subject (or ``according to`` object) token refers to."""
+        if head.i in self.person_at:
+            c = self.person_at[head.i]
+            return Speaker(c.name, self._mention_span(head), "name")
+        low = head.lower_
+        if head.pos_ == "PRON" or low in PRONOUNS_M | PRONOUNS_F | PRONOUNS_IT | PRONOUNS_THEY:
+            return self._pronoun(head)
+        subtree = list(head.subtree)
+        # A description: "the Russian leader", "the US president", "the Russian".
+        ent = self._entity_of(head)
+        if ent is not None and ent.label_ in ENTITY_SPEAKERS:
+            if (
+                ent.label_ == "NORP"
+                and head.lower_ not in self.lex.role_heads
+                and head.i in range(ent.start, ent.end)
+            ):
+                # "according to the Russian": a nationality standing for a person of it.
+                found = self._person_of_party(self.gaz.state_of_demonym(ent.text), head.idx)
+                if found:
+                    return Speaker(found.name, head, "description")
+            name = re.sub(r"^(?:the|The)\s+", "", ent.text)
+            name = re.sub(r"(?:'s|’s)$", "", name)
+            return Speaker(name, ent, "entity")
+        if low in self.lex.role_heads or head.lemma_.lower() in self.lex.role_heads:
+            party = None
+            for t in subtree:
+                if t.ent_type_ in ("NORP", "GPE"):
+                    party = self.gaz.party_of(t.text)
+            if any(t.lower_ == "the" for t in subtree) and head.tag_ != "NNS":
+                found = self._person_of_party(party, head.idx, role=low)
+                if found:
+                    return Speaker(found.name, head, "description")
+        if head.lemma_.lower() in self.lex.speech_nouns:
+            for t in subtree:
+                if t.i in self.person_at:
+                    return Speaker(self.person_at[t.i].name, self._mention_span(t), "name")
+            for t in subtree:
+                e = self._entity_of(t)
+                if e is not None and e.label_ in ("ORG", "GPE"):
+                    return Speaker(re.sub(r"^(?:the|The)\s+", "", e.text), e, "entity")
+            return None
+        # A plain noun phrase: "European officials", "a Qatari official", "analysts".
+        if head.pos_ in ("NOUN", "PROPN"):
+            words = [t for t in subtree if t.i <= head.i and t.dep_ != "det" and not t.is_punct]
+            if words:
+                phrase = self.doc[words[0].i : head.i + 1]
+                if head.tag_ in ("NNS", "NNPS") or any(t.ent_type_ for t in phrase):
+                    return Speaker(phrase.text, phrase, "noun")
+        return None
+
+    def _mention_span(self, tok: Token) -> Span:
+        c = self.person_at[tok.i]
+        i, j = tok.i, tok.i + 1
+        while i > 0 and self.person_at.get(i - 1) is c:
+            i -= 1
+        while j < len(self.doc) and self.person_at.get(j) is c:
+            j += 1
+        return self.doc[i:j]
+
+    def _entity_of(self, tok: Token) -> Span | None:
+        if not tok.ent_type_:
+            return None
+        for e in tok.sent.ents:
+            if e.start <= tok.i < e.end:
+                return e
+        return None
+
+    def _person_of_party(self, party: str | None, before: int, role: str | None = None) -> Cluster | None:
+        """The most recently mentioned person of ``party`` (and role) before offset ``before``."""
+        best: tuple[int, Cluster] | None = None
+        for c in {id(c): c for c in self.clusters.values()}.values():
+            if party and c.party != party:
+                continue
+            if role and not (c.role and role in c.role.lower()):
+                if party is None:
+                    continue
+            last = max((m.start for m in c.mentions if m.start < before), default=-1)
+            if last >= 0 and (best is None or last > best[0]):
+                best = (last, c)
+        return best[1] if best else None
+
+    def _pronoun(self, tok: Token) -> Speaker | None:
+        low = tok.lower_
+        if low in PRONOUNS_M | PRONOUNS_F:
+            gender = "m" if low in PRONOUNS_M else "f"
+            i = bisect_right(self.mention_starts, tok.idx) - 1
+            while i >= 0:
+                start = self.mention_starts[i]
+                c = self.clusters[start]
+                if not self._in_direct(start, start + 1) and c.gender in (gender, None):
+                    return Speaker(c.name, tok, "pronoun")
+                i -= 1
+            return None
+        if low in PRONOUNS_IT:
+            # The nearest organisation or state named as a subject before this sentence's end.
+            for sent in self._sentences_back(tok, 3):
+                for t in reversed(list(sent)):
+                    if t.i >= tok.i or t.dep_ not in SUBJECT_DEPS:
+                        continue
+                    e = self._entity_of(t)
+                    if e is not None and e.label_ in ("ORG", "GPE"):
+                        return Speaker(re.sub(r"^(?:the|The)\s+", "", e.text), tok, "pronoun")
+            return None
+        return None
+
+    def _sentences_back(self, tok: Token, n: int) -> list[Span]:
+        sents = []
+        sent = tok.sent
+        while sent is not None and len(sents) < n:
+            sents.append(sent)
+            if sent.start == 0:
+                break
+            sent = self.doc[sent.start - 1].sent
+        return sents
+
+    # ---- attributions ---------------------------------------------------------------------
+    def _subject_of(self, verb: Token) -> Token | None:
+        for child in verb.children:
+            if child.dep_ in ("nsubj", "nsubjpass"):
+                return child
+        # "…, saying …" / "and added": borrow the subject of the governing verb.
+        if verb.dep_ in ("advcl", "xcomp", "conj", "ccomp") and verb.head is not verb:
+            for child in verb.head.children:
+                if child.dep_ in ("nsubj", "nsubjpass"):
+                    return child
+        return None
+
+    def _attributions(self, start: int, end: int, verbs: frozenset[str]) -> list[Attribution]:
+        """Speech cues in text[start:end] outside direct quotes, with their speakers."""
+        span = self.doc.char_span(start, end, alignment_mode="expand")
+        if span is None:
+            return []
+        found: list[Attribution] = []
+        for t in span:
+            if self._in_direct(t.idx, t.idx + 1):
+                continue
+            if t.lower_ == "according" and t.i + 1 < len(self.doc) and self.doc[t.i + 1].lower_ == "to":
+                obj = next((c for c in self.doc[t.i + 1].children if c.dep_ == "pobj"), None)
+                if obj is not None:
+                    who = self.resolve(obj)
+                    if who is not None:
+                        found.append(
+                            Attribution(who, self.doc[t.i : t.i + 2], t.idx, obj.idx + len(obj.text))
+                        )
+                continue
+            if t.pos_ in ("VERB", "AUX") and t.lemma_.lower() in verbs:
+                subj = self._subject_of(t)
+                if subj is None:
+                    continue
+                who = self.resolve(subj)
+                if who is not None:
+                    found.append(
+                        Attribution(who, t, min(subj.idx, t.idx), max(subj.idx, t.idx) + len(t.text))
+                    )
+        return found
+
+    # ---- direct quotes --------------------------------------------------------------------
+    def _frame(self, m: Marked) -> tuple[int, int]:
+        """The sentences around a quote where its attribution may stand."""
+        start_tok = self._token_at(m.start if m.start is not None else m.end)
+        end_tok = self._token_at(max(m.end - 1, 0))
+        a = start_tok.sent.start_char if start_tok is not None else m.paragraph[0]
+        b = end_tok.sent.end_char if end_tok is not None else m.paragraph[1]
+        # The sentence after the closing mark when the quote closes a sentence: “...,” he said.
+        after = self.text[m.end + 1 : m.end + 3] if m.end < len(self.text) else ""
+        if after.startswith((" ", ",")) and end_tok is not None:
+            nxt = self._token_at(min(m.end + 2, len(self.text) - 1))
+            if nxt is not None and nxt.sent.start_char >= b and nxt.sent.start_char < m.paragraph[1]:
+                lead = self.text[m.end + 1 : nxt.sent.end_char].strip()
+                if lead[:1].islower() or lead[:1] in (",",):
+                    b = nxt.sent.end_char
+        return max(a, m.paragraph[0]), min(max(b, m.end), m.paragraph[1])
+
+    def _backfill_orphan(self, m: Marked) -> int:
+        """Where a quote that has only a closing mark begins: the first sentence after the last
+        attribution in its paragraph, else the paragraph's start."""
+        tok = self._token_at(max(m.end - 1, 0))
+        if tok is None:
+            return m.paragraph[0]
+        sent = tok.sent
+        start = sent.start_char
+        while start > m.paragraph[0]:
+            prev = self.doc[sent.start - 1].sent if sent.start > 0 else None
+            if prev is None or prev.start_char < m.paragraph[0]:
+                break
+            if self._attributions(prev.start_char, prev.end_char, self.lex.speech_verbs):
+                break
+            sent, start = prev, prev.start_char
+        return max(start, m.paragraph[0])
+
+    def _direct(self, marked: list[Marked]) -> list[Quote]:
+        items: list[tuple[int, int, Marked]] = []
+        for m in marked:
+            start = m.start if m.start is not None else self._backfill_orphan(m)
+            s, e = _strip(self.text, start, m.end)
+            if e - s < 2 or not re.search(r"\w", self.text[s:e]):
+                continue
+            items.append((s, e, m))
+        self.direct_spans = [(s, e) for s, e, _ in items]
+        # Where an attribution is reused, the quotes in one frame share it.
+        results: list[tuple[int, int, Marked, Attribution | None, str]] = []
+        for s, e, m in items:
+            fs, fe = self._frame(m)
+            atts = self._attributions(fs, fe, self.lex.speech_verbs | self.lex.act_verbs)
+            att = self._nearest(atts, s, e)
+            results.append((s, e, m, att, "frame" if att else ""))
+        # Split quotes and stand-alone quote paragraphs borrow a neighbour's speaker.
+        for k, (s, e, m, att, how) in enumerate(results):
+            if att is not None:
+                continue
+            borrowed = self._neighbour(results, k)
+            if borrowed is not None:
+                results[k] = (s, e, m, borrowed, "context")
+        quotes: list[Quote] = []
+        for s, e, _m, att, how in results:
+            n_words = len(re.findall(r"\w+", self.text[s:e]))
+            if att is None and n_words <= 3:
+                continue  # scare quotes and titles: "Easter truce", "Russia hoax"
+            if att is not None and how == "context" and n_words <= 3:
+                continue
+            quotes.append(self._make(s, e, "direct", att, 0.9 if how == "frame" else 0.6))
+        return quotes
+
+    def _nearest(self, atts: list[Attribution], s: int, e: int) -> Attribution | None:
+        if not atts:
+            return None
+        named = [a for a in atts if a.speaker.name]
+        pool = named or atts
+        return min(pool, key=lambda a: min(abs(a.start - e), abs(a.end - s)))
+
+    def _neighbour(self, results: list, k: int) -> Attribution | None:
+        s, e, m, _, _ = results[k]
+        para = m.paragraph
+        # Same paragraph: the previous quote, then the next one (a split quote).
+        for j in [*range(k - 1, -1, -1), *range(k + 1, len(results))]:
+            sj, ej, mj, attj, how = results[j]
+            if mj.paragraph != para or attj is None or how == "context":
+                continue
+            between = self.text[min(e, ej) : max(s, sj)]
+            if len(between) < 200:
+                return attj
+        # A paragraph that is only this quote: the last speaker of the previous paragraph.
+        rest = (self.text[para[0] : s] + self.text[e : para[1]]).strip(TRIM)
+        if rest:
+            return None
+        prev_para = [r for r in results[:k] if r[2].paragraph[1] < para[0] and r[3] is not None]
+        before = self.text[: para[0]].rstrip()
+        prev_start = before.rfind("\n") + 1
+        atts = self._attributions(prev_start, len(before), self.lex.speech_verbs)
+        candidates = [a for a in atts if a.speaker.name]
+        if prev_para and prev_para[-1][2].paragraph[0] >= prev_start:
+            candidates.append(prev_para[-1][3])
+        if not candidates:
+            return None
+        return max(candidates, key=lambda a: a.start)
+
+    # ---- reported speech ---------------------------------------------------------------------
+    def _indirect(self, direct: list[Quote]) -> list[Quote]:
+        verbs = self.lex.speech_verbs - self.lex.weak_reported_verbs
+        quotes: list[Quote] = []
+        seen: set[tuple[int, int]] = set()
+        for sent in self.doc.sents:
+            for att in self._attributions(sent.start_char, sent.end_char, verbs):
+                span = self._reported_content(sent, att)
+                if span is None:
+                    continue
+                s, e = _strip(self.text, *span)
+                if e - s < 8 or (s, e) in seen or len(re.findall(r"\w+", self.text[s:e])) < 3:
+                    continue
+                if self._direct_share(s, e) >= 0.5:
+                    continue  # the reported words are a direct quote, already found
+                seen.add((s, e))
+                quotes.append(self._make(s, e, "indirect", att, 0.8 if att.speaker.via == "name" else 0.6))
+        return quotes
+
+    def _reported_content(self, sent: Span, att: Attribution) -> tuple[int, int] | None:
+        cue = att.cue
+        if isinstance(cue, Span):  # according to X: the rest of the sentence
+            if att.start - sent.start_char > 3:
+                return sent.start_char, att.start
+            return att.end, sent.end_char
+        comp = next(
+            (c for c in cue.children if c.dep_ in ("ccomp", "xcomp") and c.pos_ in ("VERB", "AUX")), None
+        )
+        if comp is None:
+            # "..., Trump later told X": the clause is the sentence head the cue hangs off.
+            if cue.dep_ in ("parataxis",) or (cue.dep_ == "ROOT" and att.start > sent.start_char + 10):
+                head_end = att.start
+                return (sent.start_char, head_end) if self.text[sent.start_char : head_end].strip() else None
+            return None
+        if comp.dep_ == "xcomp" and not any(c.dep_ in ("nsubj", "mark") for c in comp.children):
+            return None  # "denied having reached": an action, not words
+        left = comp.left_edge
+        if left.i < cue.i:  # the reported clause comes first: "X happened, he said."
+            return left.idx, att.start
+        start = left.idx
+        if left.lower_ == "that" and left.dep_ == "mark":
+            start = left.idx + len(left.text)
+        return start, sent.end_char
+
+    # ---- records ------------------------------------------------------------------------
+    def _make(self, s: int, e: int, kind: str, att: Attribution | None, confidence: float) -> Quote:
+        tok_s, tok_e = self._token_at(s), self._token_at(max(e - 1, s))
+        sent_s = tok_s.sent.start_char if tok_s is not None else s
+        sent_e = tok_e.sent.end_char if tok_e is not None else e
+        speaker = att.speaker if att else None
+        cue = att.cue if att else None
+        return Quote(
+            text=self.text[s:e],
+            kind=kind,  # type: ignore[arg-type]
+            start=s,
+            end=e,
+            speaker=speaker.name if speaker else None,
+            speaker_span=_text_span(self.doc, speaker.mention) if speaker else None,
+            cue=cue.text if cue is not None else None,
+            cue_span=_text_span(self.doc, cue),
+            sentence=self.text[sent_s:sent_e].strip(),
+            confidence=confidence if speaker and speaker.name else min(confidence, 0.5),
+        )
