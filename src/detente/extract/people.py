@@ -138,6 +138,7 @@ class PeopleFinder:
             if span.root.dep_ in ("nsubj", "nsubjpass"):
                 cluster.subject_at = max(cluster.subject_at, span.start_char)
             self._read_role(span, cluster)
+        self._rescue_surnames(doc, clusters, index)
         people = []
         for c in clusters:
             c.mentions.sort(key=lambda m: m.start)
@@ -150,10 +151,29 @@ class PeopleFinder:
             people.append(Person(c.name, c.role, c.org, c.party, c.gender, list(c.mentions)))  # type: ignore[arg-type]
         return people, index
 
+    def _rescue_surnames(self, doc: Doc, clusters: list[Cluster], index: dict[int, Cluster]) -> None:
+        """Later mentions of the surname of someone named in full that the NER missed or read as
+        another kind of entity ("Al-Houthi" taken for the Houthis): the person is meant."""
+        taken = [(m.start, m.end) for c in clusters for m in c.mentions]
+        for c in [c for c in clusters if len(c.tokens) > 1 and len(c.surname) >= 3]:
+            first = min(m.start for m in c.mentions)
+            for hit in re.finditer(rf"(?<![\w-]){re.escape(c.surname)}(?![\w-])", doc.text):
+                s, e = hit.span()
+                if s <= first or any(a < e and s < b for a, b in taken):
+                    continue
+                if s >= 2 and doc.text[s - 2 : s] in ("’s", "'s"):
+                    continue
+                c.mentions.append(Mention(s, e, hit.group(0), "surname"))
+                taken.append((s, e))
+                index[s] = c
+                span = doc.char_span(s, e, alignment_mode="expand")
+                if span is not None and span.root.dep_ in ("nsubj", "nsubjpass"):
+                    c.subject_at = max(c.subject_at, s)
+
     # ---- clustering ---------------------------------------------------------------------
     def _cluster_for(self, span: Span, clusters: list[Cluster], index: dict[int, Cluster]) -> Cluster:
-        tokens = [t.text for t in span if not t.is_punct or t.text in "-."]
         text = span.text
+        tokens = text.split()
         entry = self.gaz.person(text)
         if len(span) > 1:
             for c in clusters:

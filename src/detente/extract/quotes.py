@@ -77,6 +77,7 @@ class QuoteFinder:
     def __init__(self, gazetteer: Gazetteer, lexicon: Lexicon) -> None:
         self.gaz = gazetteer
         self.lex = lexicon
+        self._reported_verbs = lexicon.speech_verbs - lexicon.weak_reported_verbs
 
     # ---- entry point --------------------------------------------------------------------
     def find(self, doc: Doc, clusters: dict[int, Cluster]) -> list[Quote]:
@@ -128,6 +129,10 @@ class QuoteFinder:
         if head.i in self.person_at:
             c = self.person_at[head.i]
             return Speaker(c.name, self._mention_span(head), "name")
+        # "Russian lawmaker Andrey Klishas", "former US ambassador ... Michael McFaul": the name inside.
+        for t in head.children:
+            if t.dep_ in ("compound", "appos", "flat", "nmod") and t.i in self.person_at:
+                return Speaker(self.person_at[t.i].name, self._mention_span(t), "name")
         low = head.lower_
         if head.pos_ == "PRON" or low in PRONOUNS_M | PRONOUNS_F | PRONOUNS_IT | PRONOUNS_THEY:
             return self._pronoun(head)
@@ -170,8 +175,10 @@ class QuoteFinder:
             words = [t for t in subtree if t.i <= head.i and t.dep_ != "det" and not t.is_punct]
             if words:
                 phrase = self.doc[words[0].i : head.i + 1]
-                if head.tag_ in ("NNS", "NNPS") or any(t.ent_type_ for t in phrase):
+                if any(t.ent_type_ for t in phrase) or (head.tag_ in ("NNS", "NNPS") and len(phrase) > 1):
                     return Speaker(phrase.text, phrase, "noun")
+                if head.tag_ in ("NNS", "NNPS"):
+                    return Speaker(None, phrase, "noun")  # "analysts", "sources": unnamed
         return None
 
     def _mention_span(self, tok: Token) -> Span:
@@ -241,9 +248,17 @@ class QuoteFinder:
 
     # ---- attributions ---------------------------------------------------------------------
     def _subject_of(self, verb: Token) -> Token | None:
+        subjects = [c for c in verb.children if c.dep_ == "nsubj"]
+        named = [c for c in subjects if c.i in self.person_at]
+        if named:  # "Russian lawmaker Andrey Klishas stated": two subjects, the name wins
+            return named[-1]
         for child in verb.children:
-            if child.dep_ in ("nsubj", "nsubjpass"):
+            if child.dep_ == "nsubj":
                 return child
+            if child.dep_ == "nsubjpass":  # "bombings were reported": the agent, if any, speaks
+                agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+                pobj = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent else None
+                return pobj
         # "…, saying …" / "and added": borrow the subject of the governing verb.
         if verb.dep_ in ("advcl", "xcomp", "conj", "ccomp") and verb.head is not verb:
             for child in verb.head.children:
@@ -269,6 +284,12 @@ class QuoteFinder:
                             Attribution(who, self.doc[t.i : t.i + 2], t.idx, obj.idx + len(obj.text))
                         )
                 continue
+            if t.pos_ == "NOUN" and t.lemma_.lower() in self.lex.speech_nouns:
+                owner = next((c for c in t.children if c.dep_ == "poss"), None)
+                who = self.resolve(owner) if owner is not None else None
+                if who is not None and who.name and verbs is not self._reported_verbs:
+                    found.append(Attribution(who, t, owner.idx, t.idx + len(t.text)))
+                continue
             if t.pos_ in ("VERB", "AUX") and t.lemma_.lower() in verbs:
                 subj = self._subject_of(t)
                 if subj is None:
@@ -293,7 +314,8 @@ class QuoteFinder:
             nxt = self._token_at(min(m.end + 2, len(self.text) - 1))
             if nxt is not None and nxt.sent.start_char >= b and nxt.sent.start_char < m.paragraph[1]:
                 lead = self.text[m.end + 1 : nxt.sent.end_char].strip()
-                if lead[:1].islower() or lead[:1] in (",",):
+                short = len(lead.split()) <= 12 and not any(q in lead for q in '"“”')
+                if lead[:1].islower() or lead[:1] in (",",) or short:
                     b = nxt.sent.end_char
         return max(a, m.paragraph[0]), min(max(b, m.end), m.paragraph[1])
 
@@ -338,14 +360,25 @@ class QuoteFinder:
             if borrowed is not None:
                 results[k] = (s, e, m, borrowed, "context")
         quotes: list[Quote] = []
-        for s, e, _m, att, how in results:
+        for s, e, m, att, how in results:
             n_words = len(re.findall(r"\w+", self.text[s:e]))
-            if att is None and n_words <= 3:
-                continue  # scare quotes and titles: "Easter truce", "Russia hoax"
-            if att is not None and how == "context" and n_words <= 3:
-                continue
+            if n_words <= 4 and not (att is not None and how == "frame" and self._cited(m, s, e, att)):
+                continue  # scare quotes and titles: "Easter truce", "Russia hoax", "root causes"
             quotes.append(self._make(s, e, "direct", att, 0.9 if how == "frame" else 0.6))
         return quotes
+
+    def _cited(self, m: Marked, s: int, e: int, att: Attribution) -> bool:
+        """Whether a short quoted phrase is cited words rather than a scare quote: it ends its
+        sentence, is followed at once by its attribution, or follows its cue closely."""
+        tail = self.text[e : m.paragraph[1]]
+        tail = tail.lstrip("\"”’'»")
+        if re.match(r"^\s*[.!?]|^\s*$", tail) or re.search(r"[.!?][\"”’'»]?$", self.text[s : e + 2]):
+            return True
+        if tail.lstrip(" ,")[:1] and att.start >= e and att.start - e <= 4:
+            return True
+        cue_end = _span_of(att.cue)[1]
+        between = re.findall(r"\w+", self.text[cue_end:s])
+        return cue_end <= s and len(between) <= 3 and "that" not in between
 
     def _nearest(self, atts: list[Attribution], s: int, e: int) -> Attribution | None:
         if not atts:
@@ -362,6 +395,8 @@ class QuoteFinder:
             sj, ej, mj, attj, how = results[j]
             if mj.paragraph != para or attj is None or how == "context":
                 continue
+            if j > k and attj.start > sj:
+                continue  # '"A," said X. "B," said Y.': B's speaker is not A's
             between = self.text[min(e, ej) : max(s, sj)]
             if len(between) < 200:
                 return attj
@@ -382,7 +417,7 @@ class QuoteFinder:
 
     # ---- reported speech ---------------------------------------------------------------------
     def _indirect(self, direct: list[Quote]) -> list[Quote]:
-        verbs = self.lex.speech_verbs - self.lex.weak_reported_verbs
+        verbs = self._reported_verbs
         quotes: list[Quote] = []
         seen: set[tuple[int, int]] = set()
         for sent in self.doc.sents:
@@ -410,14 +445,17 @@ class QuoteFinder:
         )
         if comp is None:
             # "..., Trump later told X": the clause is the sentence head the cue hangs off.
-            if cue.dep_ in ("parataxis",) or (cue.dep_ == "ROOT" and att.start > sent.start_char + 10):
-                head_end = att.start
-                return (sent.start_char, head_end) if self.text[sent.start_char : head_end].strip() else None
+            before = self.text[sent.start_char : att.start].rstrip()
+            after = self.text[_span_of(cue)[1] : sent.end_char]
+            if before.endswith((",", ",\"", ",”")) and len(after.split()) <= 8:
+                return sent.start_char, len(before) + sent.start_char - 1
             return None
         if comp.dep_ == "xcomp" and not any(c.dep_ in ("nsubj", "mark") for c in comp.children):
             return None  # "denied having reached": an action, not words
         left = comp.left_edge
         if left.i < cue.i:  # the reported clause comes first: "X happened, he said."
+            if comp.i > cue.i or att.start <= left.idx:
+                return None
             return left.idx, att.start
         start = left.idx
         if left.lower_ == "that" and left.dep_ == "mark":
