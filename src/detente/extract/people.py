@@ -345,7 +345,9 @@ class PeopleFinder:
             i += 1
             while i < len(doc) and doc[i].ent_type_ == "PERSON":
                 i += 1
-        if (i < len(doc) and doc[i].lower_ in ("is", "was") and i + 1 < len(doc)) or (i < len(doc) and doc[i].text == ","):
+        if (i < len(doc) and doc[i].lower_ in ("is", "was") and i + 1 < len(doc)) or (
+            i < len(doc) and doc[i].text == ","
+        ):
             start = i + 1
         else:
             return None
@@ -392,10 +394,9 @@ class PeopleFinder:
             org = re.sub(r"\s+in\s+[A-Z][\w\s]*$", "", org.rstrip(" .,"))  # "... Center in Berlin"
             org = re.sub(r"^(?:the\s+)?(?:independent\s+)?", "", org)
         words = text.split()
-        if (
-            not words
-            or (not self._has_role_head([w.strip(".,") for w in words])
-            and not (words and words[-1].rstrip("s").lower() in self.lex.role_heads))
+        if not words or (
+            not self._has_role_head([w.strip(".,") for w in words])
+            and not (words and words[-1].rstrip("s").lower() in self.lex.role_heads)
         ):
             return (None, org) if org else None
         # A leading nationality goes to org when no other org was found.

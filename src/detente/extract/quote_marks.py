@@ -55,7 +55,11 @@ def scan_paragraph(text: str, start: int, end: int) -> list[Marked]:
     while i < end:
         ch = text[i]
         if open_at is None:
-            if (ch in ("“", "„", "«", "「", "『") and _can_open(text, i)) or (ch == '"' and _can_open(text, i)) or (ch == "‘" and _can_open(text, i) and WORDISH.match(_next(text, i) or " ")):
+            if (
+                (ch in ("“", "„", "«", "「", "『") and _can_open(text, i))
+                or (ch == '"' and _can_open(text, i))
+                or (ch == "‘" and _can_open(text, i) and WORDISH.match(_next(text, i) or " "))
+            ):
                 open_at, opener = i, ch
             elif ch in ("”", '"', "»") and _can_close(text, i):
                 found.append(Marked(None, i, True, para))

@@ -443,11 +443,25 @@ class QuoteFinder:
         comp = next(
             (c for c in cue.children if c.dep_ in ("ccomp", "xcomp") and c.pos_ in ("VERB", "AUX")), None
         )
+        if comp is not None and not (
+            comp.tag_ in ("VBD", "VBZ", "VBP")
+            or any(c.dep_ in ("nsubj", "nsubjpass", "mark", "expl", "aux", "auxpass") for c in comp.children)
+        ):
+            comp = None  # not a clause of its own
+        # "told senior officials gathered in X that ...", "announced during a briefing that ...":
+        # the reported clause opens at a 'that' shortly after the cue, whatever the parse says.
+        that = next(
+            (t for t in sent if cue.i < t.i <= cue.i + 16 and t.lower_ == "that" and t.dep_ == "mark"), None
+        )
+        if that is not None and self._noun_complement(that):
+            that = None  # "reiterated Trump's assertion that ...": the clause belongs to the noun
+        if that is not None and (comp is None or (comp.left_edge.i < that.i and comp.i < that.i)):
+            return that.idx + len(that.text), self._clause_end(sent, that)
         if comp is None:
             # "..., Trump later told X": the clause is the sentence head the cue hangs off.
             before = self.text[sent.start_char : att.start].rstrip()
             after = self.text[_span_of(cue)[1] : sent.end_char]
-            if before.endswith((",", ",\"", ",”")) and len(after.split()) <= 8:
+            if before.endswith((",", ',"', ",”")) and len(after.split()) <= 8:
                 return sent.start_char, len(before) + sent.start_char - 1
             return None
         if comp.dep_ == "xcomp" and not any(c.dep_ in ("nsubj", "mark") for c in comp.children):
@@ -460,7 +474,27 @@ class QuoteFinder:
         start = left.idx
         if left.lower_ == "that" and left.dep_ == "mark":
             start = left.idx + len(left.text)
-        return start, sent.end_char
+        return start, self._clause_end(sent, left)
+
+    def _noun_complement(self, that: Token) -> bool:
+        head = that.head
+        while head.dep_ not in ("ROOT",) and head.head is not head:
+            if head.dep_ in ("acl", "relcl") and head.head.lemma_.lower() in self.lex.speech_nouns:
+                return True
+            if head.dep_ in ("ccomp", "advcl", "conj"):
+                return False
+            head = head.head
+        return False
+
+    def _clause_end(self, sent: Span, first: Token) -> int:
+        """Where reported words end: the sentence's end, or earlier at a participle clause that
+        follows a closing quotation mark ("... a “total ceasefire,” marking what he ...")."""
+        for t in sent:
+            if t.i <= first.i or t.i + 1 >= sent.end:
+                continue
+            if t.text in ("”", '"') and self.doc[t.i + 1].tag_ == "VBG" and self.doc[t.i - 1].text == ",":
+                return t.idx + 1
+        return sent.end_char
 
     # ---- records ------------------------------------------------------------------------
     def _make(self, s: int, e: int, kind: str, att: Attribution | None, confidence: float) -> Quote:
