@@ -13,6 +13,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -20,6 +21,7 @@ log = logging.getLogger(__name__)
 LABELS = {"person": "PERSON", "state": "GPE", "group": "ORG", "institution": "ORG", "place": "GPE"}
 
 
+@lru_cache(maxsize=65536)
 def name_key(name: str) -> str:
     """Case-, accent- and punctuation-insensitive key for matching names."""
     s = unicodedata.normalize("NFKD", name)

@@ -53,3 +53,41 @@ def parse_many(
     for n in lengths:
         docs = [next(parsed) for _ in range(n)]
         yield docs[0] if n == 1 else Doc.from_docs(docs, ensure_whitespace=False)
+
+
+class DocIndex:
+    """Per-document lookups spaCy recomputes on every call (``token.sent``, ``doc.text``,
+    the entity holding a token), computed once; the rule extractors call them thousands of times."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        self.text = doc.text
+        self.sents: list = list(doc.sents)
+        self._tok2sent = [0] * len(doc)
+        for k, s in enumerate(self.sents):
+            for i in range(s.start, s.end):
+                self._tok2sent[i] = k
+        self.ents: list = list(doc.ents)
+        self._tok2ent: list[int] = [-1] * len(doc)
+        for k, e in enumerate(self.ents):
+            for i in range(e.start, e.end):
+                self._tok2ent[i] = k
+
+    def sent(self, i: int):
+        """The sentence holding token ``i``."""
+        return self.sents[self._tok2sent[i]]
+
+    def sent_number(self, i: int) -> int:
+        return self._tok2sent[i]
+
+    def ent(self, i: int):
+        """The entity holding token ``i``, or None."""
+        k = self._tok2ent[i]
+        return self.ents[k] if k >= 0 else None
+
+
+def doc_index(doc: Doc) -> DocIndex:
+    index = doc.user_data.get("detente_index")
+    if index is None:
+        index = doc.user_data["detente_index"] = DocIndex(doc)
+    return index

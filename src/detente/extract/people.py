@@ -12,11 +12,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from spacy.tokens import Doc, Span, Token
 
 from detente.extract.gazetteer import Gazetteer, name_key
 from detente.extract.lexicon import Lexicon
+from detente.extract.nlp import doc_index
 from detente.records import Mention, Person
 
 POSSESSIVE = {"'s", "’s", "'", "’"}
@@ -103,6 +105,7 @@ def _looks_like_name(span: Span, gaz: Gazetteer) -> bool:
     return not (len(span) == 1 and text.isupper() and len(text) <= 5)
 
 
+@lru_cache(maxsize=65536)
 def _similar(a: str, b: str) -> bool:
     a, b = name_key(a), name_key(b)
     return a == b or SequenceMatcher(None, a, b).ratio() >= 0.8
@@ -155,13 +158,14 @@ class PeopleFinder:
         """Later mentions of the surname of someone named in full that the NER missed or read as
         another kind of entity ("Al-Houthi" taken for the Houthis): the person is meant."""
         taken = [(m.start, m.end) for c in clusters for m in c.mentions]
+        text = doc_index(doc).text
         for c in [c for c in clusters if len(c.tokens) > 1 and len(c.surname) >= 3]:
             first = min(m.start for m in c.mentions)
-            for hit in re.finditer(rf"(?<![\w-]){re.escape(c.surname)}(?![\w-])", doc.text):
+            for hit in re.finditer(rf"(?<![\w-]){re.escape(c.surname)}(?![\w-])", text):
                 s, e = hit.span()
                 if s <= first or any(a < e and s < b for a, b in taken):
                     continue
-                if s >= 2 and doc.text[s - 2 : s] in ("’s", "'s"):
+                if s >= 2 and text[s - 2 : s] in ("’s", "'s"):
                     continue
                 c.mentions.append(Mention(s, e, hit.group(0), "surname"))
                 taken.append((s, e))
@@ -248,7 +252,7 @@ class PeopleFinder:
             t = doc[i]
             if t.text in POSSESSIVE and i > 0:
                 owner = doc[i - 1]
-                ent = next((e for e in doc.ents if e.start <= owner.i < e.end), None)
+                ent = doc_index(doc).ent(owner.i)
                 if ent is not None:
                     if ent.label_ in ORG_LABELS:
                         org = self._canonical_org(ent.text)

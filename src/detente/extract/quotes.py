@@ -19,6 +19,7 @@ from spacy.tokens import Doc, Span, Token
 
 from detente.extract.gazetteer import Gazetteer
 from detente.extract.lexicon import Lexicon
+from detente.extract.nlp import doc_index
 from detente.extract.people import Cluster
 from detente.extract.quote_marks import Marked, find_marked
 from detente.records import Quote
@@ -56,11 +57,11 @@ def _span_of(x: Token | Span) -> tuple[int, int]:
     return x.start_char, x.end_char
 
 
-def _text_span(doc: Doc, x: Token | Span | None) -> TextSpan | None:
+def _text_span(text: str, x: Token | Span | None) -> TextSpan | None:
     if x is None:
         return None
     s, e = _span_of(x)
-    return TextSpan(s, e, doc.text[s:e])
+    return TextSpan(s, e, text[s:e])
 
 
 def _strip(text: str, start: int, end: int) -> tuple[int, int]:
@@ -82,12 +83,14 @@ class QuoteFinder:
     # ---- entry point --------------------------------------------------------------------
     def find(self, doc: Doc, clusters: dict[int, Cluster]) -> list[Quote]:
         self.doc = doc
-        self.text = doc.text
+        self.ix = doc_index(doc)
+        self.text = self.ix.text
         self.person_at = self._person_index(doc, clusters)
         self.mention_starts = sorted(clusters)
         self.clusters = clusters
         marked = [m for m in find_marked(self.text)]
         self.direct_spans: list[tuple[int, int]] = []
+        self._direct_starts: list[int] = []
         direct = self._direct(marked)
         indirect = self._indirect(direct)
         quotes = sorted(direct + indirect, key=lambda q: q.start)
@@ -106,7 +109,8 @@ class QuoteFinder:
         return out
 
     def _in_direct(self, start: int, end: int) -> bool:
-        return any(s <= start and end <= e for s, e in self.direct_spans)
+        k = bisect_right(self._direct_starts, start) - 1  # direct spans are sorted and disjoint
+        return k >= 0 and end <= self.direct_spans[k][1]
 
     def _direct_share(self, start: int, end: int) -> float:
         """Share of the characters of [start, end) that lie inside direct quotes."""
@@ -118,7 +122,7 @@ class QuoteFinder:
     # ---- speakers -----------------------------------------------------------------------
     def _sentence_start(self, offset: int) -> int:
         tok = self._token_at(offset)
-        return tok.sent.start_char if tok is not None else 0
+        return self.ix.sent(tok.i).start_char if tok is not None else 0
 
     def _token_at(self, offset: int) -> Token | None:
         span = self.doc.char_span(offset, min(offset + 1, len(self.text)), alignment_mode="expand")
@@ -191,12 +195,7 @@ class QuoteFinder:
         return self.doc[i:j]
 
     def _entity_of(self, tok: Token) -> Span | None:
-        if not tok.ent_type_:
-            return None
-        for e in tok.sent.ents:
-            if e.start <= tok.i < e.end:
-                return e
-        return None
+        return self.ix.ent(tok.i) if tok.ent_type_ else None
 
     def _person_of_party(self, party: str | None, before: int, role: str | None = None) -> Cluster | None:
         """The most recently mentioned person of ``party`` (and role) before offset ``before``."""
@@ -204,9 +203,8 @@ class QuoteFinder:
         for c in {id(c): c for c in self.clusters.values()}.values():
             if party and c.party != party:
                 continue
-            if role and not (c.role and role in c.role.lower()):
-                if party is None:
-                    continue
+            if role and not (c.role and role in c.role.lower()) and party is None:
+                continue
             last = max((m.start for m in c.mentions if m.start < before), default=-1)
             if last >= 0 and (best is None or last > best[0]):
                 best = (last, c)
@@ -238,12 +236,12 @@ class QuoteFinder:
 
     def _sentences_back(self, tok: Token, n: int) -> list[Span]:
         sents = []
-        sent = tok.sent
+        sent = self.ix.sent(tok.i)
         while sent is not None and len(sents) < n:
             sents.append(sent)
             if sent.start == 0:
                 break
-            sent = self.doc[sent.start - 1].sent
+            sent = self.ix.sent(sent.start - 1)
         return sents
 
     # ---- attributions ---------------------------------------------------------------------
@@ -306,17 +304,21 @@ class QuoteFinder:
         """The sentences around a quote where its attribution may stand."""
         start_tok = self._token_at(m.start if m.start is not None else m.end)
         end_tok = self._token_at(max(m.end - 1, 0))
-        a = start_tok.sent.start_char if start_tok is not None else m.paragraph[0]
-        b = end_tok.sent.end_char if end_tok is not None else m.paragraph[1]
+        a = self.ix.sent(start_tok.i).start_char if start_tok is not None else m.paragraph[0]
+        b = self.ix.sent(end_tok.i).end_char if end_tok is not None else m.paragraph[1]
         # The sentence after the closing mark when the quote closes a sentence: “...,” he said.
         after = self.text[m.end + 1 : m.end + 3] if m.end < len(self.text) else ""
         if after.startswith((" ", ",")) and end_tok is not None:
             nxt = self._token_at(min(m.end + 2, len(self.text) - 1))
-            if nxt is not None and nxt.sent.start_char >= b and nxt.sent.start_char < m.paragraph[1]:
-                lead = self.text[m.end + 1 : nxt.sent.end_char].strip()
+            if (
+                nxt is not None
+                and self.ix.sent(nxt.i).start_char >= b
+                and self.ix.sent(nxt.i).start_char < m.paragraph[1]
+            ):
+                lead = self.text[m.end + 1 : self.ix.sent(nxt.i).end_char].strip()
                 short = len(lead.split()) <= 12 and not any(q in lead for q in '"“”')
                 if lead[:1].islower() or lead[:1] in (",",) or short:
-                    b = nxt.sent.end_char
+                    b = self.ix.sent(nxt.i).end_char
         return max(a, m.paragraph[0]), min(max(b, m.end), m.paragraph[1])
 
     def _backfill_orphan(self, m: Marked) -> int:
@@ -325,10 +327,10 @@ class QuoteFinder:
         tok = self._token_at(max(m.end - 1, 0))
         if tok is None:
             return m.paragraph[0]
-        sent = tok.sent
+        sent = self.ix.sent(tok.i)
         start = sent.start_char
         while start > m.paragraph[0]:
-            prev = self.doc[sent.start - 1].sent if sent.start > 0 else None
+            prev = self.ix.sent(sent.start - 1) if sent.start > 0 else None
             if prev is None or prev.start_char < m.paragraph[0]:
                 break
             if self._attributions(prev.start_char, prev.end_char, self.lex.speech_verbs):
@@ -344,7 +346,8 @@ class QuoteFinder:
             if e - s < 2 or not re.search(r"\w", self.text[s:e]):
                 continue
             items.append((s, e, m))
-        self.direct_spans = [(s, e) for s, e, _ in items]
+        self.direct_spans = sorted((s, e) for s, e, _ in items)
+        self._direct_starts = [s for s, _ in self.direct_spans]
         # Where an attribution is reused, the quotes in one frame share it.
         results: list[tuple[int, int, Marked, Attribution | None, str]] = []
         for s, e, m in items:
@@ -420,7 +423,7 @@ class QuoteFinder:
         verbs = self._reported_verbs
         quotes: list[Quote] = []
         seen: set[tuple[int, int]] = set()
-        for sent in self.doc.sents:
+        for sent in self.ix.sents:
             for att in self._attributions(sent.start_char, sent.end_char, verbs):
                 span = self._reported_content(sent, att)
                 if span is None:
@@ -499,8 +502,8 @@ class QuoteFinder:
     # ---- records ------------------------------------------------------------------------
     def _make(self, s: int, e: int, kind: str, att: Attribution | None, confidence: float) -> Quote:
         tok_s, tok_e = self._token_at(s), self._token_at(max(e - 1, s))
-        sent_s = tok_s.sent.start_char if tok_s is not None else s
-        sent_e = tok_e.sent.end_char if tok_e is not None else e
+        sent_s = self.ix.sent(tok_s.i).start_char if tok_s is not None else s
+        sent_e = self.ix.sent(tok_e.i).end_char if tok_e is not None else e
         speaker = att.speaker if att else None
         cue = att.cue if att else None
         return Quote(
@@ -509,9 +512,9 @@ class QuoteFinder:
             start=s,
             end=e,
             speaker=speaker.name if speaker else None,
-            speaker_span=_text_span(self.doc, speaker.mention) if speaker else None,
+            speaker_span=_text_span(self.text, speaker.mention) if speaker else None,
             cue=cue.text if cue is not None else None,
-            cue_span=_text_span(self.doc, cue),
+            cue_span=_text_span(self.text, cue),
             sentence=self.text[sent_s:sent_e].strip(),
             confidence=confidence if speaker and speaker.name else min(confidence, 0.5),
         )
