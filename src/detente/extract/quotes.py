@@ -356,7 +356,7 @@ class QuoteFinder:
             att = self._nearest(atts, s, e)
             results.append((s, e, m, att, "frame" if att else ""))
         # Split quotes and stand-alone quote paragraphs borrow a neighbour's speaker.
-        for k, (s, e, m, att, how) in enumerate(results):
+        for k, (s, e, m, att, _how) in enumerate(results):
             if att is not None:
                 continue
             borrowed = self._neighbour(results, k)
