@@ -14,6 +14,18 @@ from typing import Literal
 SourceFormat = Literal["text", "html"]
 QuoteKind = Literal["direct", "indirect"]
 MentionKind = Literal["name", "surname", "title", "pronoun", "alias"]
+Stance = Literal["demand", "offer", "accept", "reject"]
+AgreementType = Literal[
+    "ceasefire",
+    "partial_ceasefire",
+    "prisoner_exchange",
+    "peace_agreement",
+    "framework",
+    "humanitarian_pause",
+    "other",
+]
+AgreementStatus = Literal["proposed", "agreed", "implemented", "violated", "expired"]
+EventType = Literal["call", "meeting", "summit", "talks", "statement", "attack", "other"]
 
 
 @dataclass(slots=True)
@@ -92,6 +104,58 @@ class Quote:
     confidence: float = 1.0
 
 
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """Where an extracted item comes from: a stretch of the cleaned text and its sentence."""
+
+    start: int
+    end: int
+    text: str
+    sentence: str
+
+
+@dataclass(slots=True)
+class Position:
+    """A party's stance on an issue (vocabularies in ``detente.extract.vocab``)."""
+
+    actor: str  # the party: "Russia", "Ukraine", "United States", "Hamas", ...
+    issue: str  # ceasefire, territory, alliance, security_guarantees, ...
+    stance: Stance
+    evidence: Evidence
+    speaker: str | None = None  # who voiced it (a person, an institution), when known
+    source_kind: Literal["own", "reported", "narrative", "analyst"] = "narrative"
+    conditional: bool = False  # "only if Russia reciprocates"
+    red_line: bool = False
+    negated: bool = False
+    confidence: float = 0.5
+    date: str | None = None  # the document's date, or the statement's when the text gives it
+
+
+@dataclass(slots=True)
+class Agreement:
+    """An agreement, deal or truce with its terms."""
+
+    type: AgreementType
+    parties: list[str]
+    terms: dict[str, object]  # numbers and scope: {"days": 30, "scope": "energy infrastructure"}
+    status: AgreementStatus
+    evidence: Evidence
+    date: str | None = None
+    confidence: float = 0.5
+
+
+@dataclass(slots=True)
+class Event:
+    """A call, meeting, summit, round of talks, statement or attack."""
+
+    type: EventType
+    participants: list[str]
+    evidence: Evidence
+    date: str | None = None  # ISO, partial ISO, or "--MM-DD" when the year cannot be known
+    place: str | None = None
+    confidence: float = 0.5
+
+
 @dataclass(slots=True)
 class Extraction:
     """Everything extracted from one document."""
@@ -99,10 +163,9 @@ class Extraction:
     document: Document
     people: list[Person] = field(default_factory=list)
     quotes: list[Quote] = field(default_factory=list)
-    # Filled by the negotiation extractors (positions, agreements, events).
-    positions: list[dict] = field(default_factory=list)
-    agreements: list[dict] = field(default_factory=list)
-    events: list[dict] = field(default_factory=list)
+    positions: list[Position] = field(default_factory=list)
+    agreements: list[Agreement] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
 
 
 @dataclass(slots=True)
