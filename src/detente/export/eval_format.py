@@ -34,7 +34,48 @@ def to_eval(extraction: Extraction) -> dict[str, Any]:
             {"name": p.name, "role": p.role, "org": p.org, "party": p.party, "mentions": len(p.mentions)}
             for p in extraction.people
         ],
-        "positions": list(extraction.positions),
-        "agreements": list(extraction.agreements),
-        "events": list(extraction.events),
+        "positions": [
+            {
+                "actor": p.actor,
+                "issue": p.issue,
+                "stance": p.stance,
+                "evidence": p.evidence.text,
+                "start": p.evidence.start,
+                "end": p.evidence.end,
+                "speaker": p.speaker,
+                "source_kind": p.source_kind,
+                "conditional": p.conditional,
+                "red_line": p.red_line,
+                "confidence": p.confidence,
+                "date": p.date,
+            }
+            for p in extraction.positions
+        ],
+        "agreements": [
+            {
+                "type": a.type,
+                "parties": a.parties,
+                "terms": a.terms,
+                "status": a.status,
+                "date": a.date,
+                "evidence": a.evidence.text,
+                "start": a.evidence.start,
+                "end": a.evidence.end,
+                "confidence": a.confidence,
+            }
+            for a in extraction.agreements
+        ],
+        "events": [
+            {
+                "type": e.type,
+                "participants": e.participants,
+                "date": e.date,
+                "place": e.place,
+                "evidence": e.evidence.text,
+                "start": e.evidence.start,
+                "end": e.evidence.end,
+                "confidence": e.confidence,
+            }
+            for e in extraction.events
+        ],
     }
