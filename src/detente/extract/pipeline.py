@@ -11,6 +11,7 @@ from spacy.tokens import Doc
 from detente.config import Settings
 from detente.extract.gazetteer import Gazetteer
 from detente.extract.lexicon import load_lexicon
+from detente.extract.mentions import Resolver
 from detente.extract.nlp import load_nlp, parse_many
 from detente.extract.people import PeopleFinder
 from detente.extract.quotes import QuoteFinder
@@ -31,7 +32,7 @@ class Extractor:
         self.nlp: Language
         self.gazetteer: Gazetteer
         self.nlp, self.gazetteer = load_nlp(self.settings)
-        lexicon = load_lexicon()
+        self.lexicon = lexicon = load_lexicon()
         self.people = PeopleFinder(self.gazetteer, lexicon)
         self.quotes = QuoteFinder(self.gazetteer, lexicon)
 
@@ -50,5 +51,6 @@ class Extractor:
     def from_doc(self, document: Document, doc: Doc) -> Extraction:
         """Run the rule extractors over an already parsed document."""
         people, index = self.people.find(doc)
-        quotes = self.quotes.find(doc, index)
+        resolver = Resolver(doc, index, self.gazetteer, self.lexicon)
+        quotes = self.quotes.find(resolver)
         return Extraction(document=document, people=people, quotes=quotes)

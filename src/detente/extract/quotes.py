@@ -12,35 +12,18 @@ institution or party to its name, a description ("the Russian leader") to the pe
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from dataclasses import dataclass
 
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Span, Token
 
 from detente.extract.gazetteer import Gazetteer
 from detente.extract.lexicon import Lexicon
-from detente.extract.nlp import doc_index
-from detente.extract.people import Cluster
+from detente.extract.mentions import Resolver, Speaker
 from detente.extract.quote_marks import Marked, find_marked
 from detente.records import Quote
 from detente.records import Span as TextSpan
 
-SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj", "expl")
-PRONOUNS_M = {"he", "him", "his"}
-PRONOUNS_F = {"she", "her"}
-PRONOUNS_IT = {"it", "its"}
-PRONOUNS_THEY = {"they", "them"}
-ENTITY_SPEAKERS = ("ORG", "GPE", "NORP", "FAC")
 TRIM = " \t\n,.;:—–-\"“”‘’'"
-
-
-@dataclass(slots=True)
-class Speaker:
-    """Who an attribution names: a resolved name and the mention that named it."""
-
-    name: str | None
-    mention: Token | Span | None
-    via: str  # "name", "pronoun", "entity", "description", "noun", "context"
 
 
 @dataclass(slots=True)
@@ -81,36 +64,22 @@ class QuoteFinder:
         self._reported_verbs = lexicon.speech_verbs - lexicon.weak_reported_verbs
 
     # ---- entry point --------------------------------------------------------------------
-    def find(self, doc: Doc, clusters: dict[int, Cluster]) -> list[Quote]:
-        self.doc = doc
-        self.ix = doc_index(doc)
-        self.text = self.ix.text
-        self.person_at = self._person_index(doc, clusters)
-        self.mention_starts = sorted(clusters)
-        self.clusters = clusters
-        marked = [m for m in find_marked(self.text)]
+    def find(self, resolver: Resolver) -> list[Quote]:
+        """Quotes of the document the resolver was built for."""
+        self.r = resolver
+        self.doc = resolver.doc
+        self.ix = resolver.ix
+        self.text = resolver.text
+        marked = find_marked(self.text)
         self.direct_spans: list[tuple[int, int]] = []
-        self._direct_starts: list[int] = []
         direct = self._direct(marked)
         indirect = self._indirect(direct)
         quotes = sorted(direct + indirect, key=lambda q: q.start)
         return quotes
 
-    # ---- indexes ------------------------------------------------------------------------
-    def _person_index(self, doc: Doc, clusters: dict[int, Cluster]) -> dict[int, Cluster]:
-        """token index -> person cluster, for every token inside a person mention."""
-        out: dict[int, Cluster] = {}
-        for c in {id(c): c for c in clusters.values()}.values():
-            for m in c.mentions:
-                span = doc.char_span(m.start, m.end, alignment_mode="expand")
-                if span is not None:
-                    for t in span:
-                        out[t.i] = c
-        return out
-
+    # ---- quoted spans -----------------------------------------------------------------------
     def _in_direct(self, start: int, end: int) -> bool:
-        k = bisect_right(self._direct_starts, start) - 1  # direct spans are sorted and disjoint
-        return k >= 0 and end <= self.direct_spans[k][1]
+        return self.r.in_quote(start, end)
 
     def _direct_share(self, start: int, end: int) -> float:
         """Share of the characters of [start, end) that lie inside direct quotes."""
@@ -119,151 +88,7 @@ class QuoteFinder:
         inside = sum(max(0, min(end, e) - max(start, s)) for s, e in self.direct_spans)
         return inside / (end - start)
 
-    # ---- speakers -----------------------------------------------------------------------
-    def _sentence_start(self, offset: int) -> int:
-        tok = self._token_at(offset)
-        return self.ix.sent(tok.i).start_char if tok is not None else 0
-
-    def _token_at(self, offset: int) -> Token | None:
-        span = self.doc.char_span(offset, min(offset + 1, len(self.text)), alignment_mode="expand")
-        return span[0] if span is not None and len(span) else None
-
-    def resolve(self, head: Token) -> Speaker | None:
-        """The speaker a subject (or ``according to`` object) token refers to."""
-        if head.i in self.person_at:
-            c = self.person_at[head.i]
-            return Speaker(c.name, self._mention_span(head), "name")
-        # "Russian lawmaker Andrey Klishas", "former US ambassador ... Michael McFaul": the name inside.
-        for t in head.children:
-            if t.dep_ in ("compound", "appos", "flat", "nmod") and t.i in self.person_at:
-                return Speaker(self.person_at[t.i].name, self._mention_span(t), "name")
-        low = head.lower_
-        if head.pos_ == "PRON" or low in PRONOUNS_M | PRONOUNS_F | PRONOUNS_IT | PRONOUNS_THEY:
-            return self._pronoun(head)
-        subtree = list(head.subtree)
-        # A description: "the Russian leader", "the US president", "the Russian".
-        ent = self._entity_of(head)
-        if ent is not None and ent.label_ in ENTITY_SPEAKERS:
-            if (
-                ent.label_ == "NORP"
-                and head.lower_ not in self.lex.role_heads
-                and head.i in range(ent.start, ent.end)
-            ):
-                # "according to the Russian": a nationality standing for a person of it.
-                found = self._person_of_party(self.gaz.state_of_demonym(ent.text), head.idx)
-                if found:
-                    return Speaker(found.name, head, "description")
-            name = re.sub(r"^(?:the|The)\s+", "", ent.text)
-            name = re.sub(r"(?:'s|’s)$", "", name)
-            return Speaker(name, ent, "entity")
-        if low in self.lex.role_heads or head.lemma_.lower() in self.lex.role_heads:
-            party = None
-            for t in subtree:
-                if t.ent_type_ in ("NORP", "GPE"):
-                    party = self.gaz.party_of(t.text)
-            if any(t.lower_ == "the" for t in subtree) and head.tag_ != "NNS":
-                found = self._person_of_party(party, head.idx, role=low)
-                if found:
-                    return Speaker(found.name, head, "description")
-        if head.lemma_.lower() in self.lex.speech_nouns:
-            for t in subtree:
-                if t.i in self.person_at:
-                    return Speaker(self.person_at[t.i].name, self._mention_span(t), "name")
-            for t in subtree:
-                e = self._entity_of(t)
-                if e is not None and e.label_ in ("ORG", "GPE"):
-                    return Speaker(re.sub(r"^(?:the|The)\s+", "", e.text), e, "entity")
-            return None
-        # A plain noun phrase: "European officials", "a Qatari official", "analysts".
-        if head.pos_ in ("NOUN", "PROPN"):
-            words = [t for t in subtree if t.i <= head.i and t.dep_ != "det" and not t.is_punct]
-            if words:
-                phrase = self.doc[words[0].i : head.i + 1]
-                if any(t.ent_type_ for t in phrase) or (head.tag_ in ("NNS", "NNPS") and len(phrase) > 1):
-                    return Speaker(phrase.text, phrase, "noun")
-                if head.tag_ in ("NNS", "NNPS"):
-                    return Speaker(None, phrase, "noun")  # "analysts", "sources": unnamed
-        return None
-
-    def _mention_span(self, tok: Token) -> Span:
-        c = self.person_at[tok.i]
-        i, j = tok.i, tok.i + 1
-        while i > 0 and self.person_at.get(i - 1) is c:
-            i -= 1
-        while j < len(self.doc) and self.person_at.get(j) is c:
-            j += 1
-        return self.doc[i:j]
-
-    def _entity_of(self, tok: Token) -> Span | None:
-        return self.ix.ent(tok.i) if tok.ent_type_ else None
-
-    def _person_of_party(self, party: str | None, before: int, role: str | None = None) -> Cluster | None:
-        """The most recently mentioned person of ``party`` (and role) before offset ``before``."""
-        best: tuple[int, Cluster] | None = None
-        for c in {id(c): c for c in self.clusters.values()}.values():
-            if party and c.party != party:
-                continue
-            if role and not (c.role and role in c.role.lower()) and party is None:
-                continue
-            last = max((m.start for m in c.mentions if m.start < before), default=-1)
-            if last >= 0 and (best is None or last > best[0]):
-                best = (last, c)
-        return best[1] if best else None
-
-    def _pronoun(self, tok: Token) -> Speaker | None:
-        low = tok.lower_
-        if low in PRONOUNS_M | PRONOUNS_F:
-            gender = "m" if low in PRONOUNS_M else "f"
-            i = bisect_right(self.mention_starts, tok.idx) - 1
-            while i >= 0:
-                start = self.mention_starts[i]
-                c = self.clusters[start]
-                if not self._in_direct(start, start + 1) and c.gender in (gender, None):
-                    return Speaker(c.name, tok, "pronoun")
-                i -= 1
-            return None
-        if low in PRONOUNS_IT:
-            # The nearest organisation or state named as a subject before this sentence's end.
-            for sent in self._sentences_back(tok, 3):
-                for t in reversed(list(sent)):
-                    if t.i >= tok.i or t.dep_ not in SUBJECT_DEPS:
-                        continue
-                    e = self._entity_of(t)
-                    if e is not None and e.label_ in ("ORG", "GPE"):
-                        return Speaker(re.sub(r"^(?:the|The)\s+", "", e.text), tok, "pronoun")
-            return None
-        return None
-
-    def _sentences_back(self, tok: Token, n: int) -> list[Span]:
-        sents = []
-        sent = self.ix.sent(tok.i)
-        while sent is not None and len(sents) < n:
-            sents.append(sent)
-            if sent.start == 0:
-                break
-            sent = self.ix.sent(sent.start - 1)
-        return sents
-
     # ---- attributions ---------------------------------------------------------------------
-    def _subject_of(self, verb: Token) -> Token | None:
-        subjects = [c for c in verb.children if c.dep_ == "nsubj"]
-        named = [c for c in subjects if c.i in self.person_at]
-        if named:  # "Russian lawmaker Andrey Klishas stated": two subjects, the name wins
-            return named[-1]
-        for child in verb.children:
-            if child.dep_ == "nsubj":
-                return child
-            if child.dep_ == "nsubjpass":  # "bombings were reported": the agent, if any, speaks
-                agent = next((c for c in verb.children if c.dep_ == "agent"), None)
-                pobj = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent else None
-                return pobj
-        # "…, saying …" / "and added": borrow the subject of the governing verb.
-        if verb.dep_ in ("advcl", "xcomp", "conj", "ccomp") and verb.head is not verb:
-            for child in verb.head.children:
-                if child.dep_ in ("nsubj", "nsubjpass"):
-                    return child
-        return None
-
     def _attributions(self, start: int, end: int, verbs: frozenset[str]) -> list[Attribution]:
         """Speech cues in text[start:end] outside direct quotes, with their speakers."""
         span = self.doc.char_span(start, end, alignment_mode="expand")
@@ -276,7 +101,7 @@ class QuoteFinder:
             if t.lower_ == "according" and t.i + 1 < len(self.doc) and self.doc[t.i + 1].lower_ == "to":
                 obj = next((c for c in self.doc[t.i + 1].children if c.dep_ == "pobj"), None)
                 if obj is not None:
-                    who = self.resolve(obj)
+                    who = self.r.resolve(obj)
                     if who is not None:
                         found.append(
                             Attribution(who, self.doc[t.i : t.i + 2], t.idx, obj.idx + len(obj.text))
@@ -284,15 +109,15 @@ class QuoteFinder:
                 continue
             if t.pos_ == "NOUN" and t.lemma_.lower() in self.lex.speech_nouns:
                 owner = next((c for c in t.children if c.dep_ == "poss"), None)
-                who = self.resolve(owner) if owner is not None else None
+                who = self.r.resolve(owner) if owner is not None else None
                 if who is not None and who.name and verbs is not self._reported_verbs:
                     found.append(Attribution(who, t, owner.idx, t.idx + len(t.text)))
                 continue
             if t.pos_ in ("VERB", "AUX") and t.lemma_.lower() in verbs:
-                subj = self._subject_of(t)
+                subj = self.r.subject_of(t)
                 if subj is None:
                     continue
-                who = self.resolve(subj)
+                who = self.r.resolve(subj)
                 if who is not None:
                     found.append(
                         Attribution(who, t, min(subj.idx, t.idx), max(subj.idx, t.idx) + len(t.text))
@@ -302,14 +127,14 @@ class QuoteFinder:
     # ---- direct quotes --------------------------------------------------------------------
     def _frame(self, m: Marked) -> tuple[int, int]:
         """The sentences around a quote where its attribution may stand."""
-        start_tok = self._token_at(m.start if m.start is not None else m.end)
-        end_tok = self._token_at(max(m.end - 1, 0))
+        start_tok = self.r.token_at(m.start if m.start is not None else m.end)
+        end_tok = self.r.token_at(max(m.end - 1, 0))
         a = self.ix.sent(start_tok.i).start_char if start_tok is not None else m.paragraph[0]
         b = self.ix.sent(end_tok.i).end_char if end_tok is not None else m.paragraph[1]
         # The sentence after the closing mark when the quote closes a sentence: “...,” he said.
         after = self.text[m.end + 1 : m.end + 3] if m.end < len(self.text) else ""
         if after.startswith((" ", ",")) and end_tok is not None:
-            nxt = self._token_at(min(m.end + 2, len(self.text) - 1))
+            nxt = self.r.token_at(min(m.end + 2, len(self.text) - 1))
             if (
                 nxt is not None
                 and self.ix.sent(nxt.i).start_char >= b
@@ -324,7 +149,7 @@ class QuoteFinder:
     def _backfill_orphan(self, m: Marked) -> int:
         """Where a quote that has only a closing mark begins: the first sentence after the last
         attribution in its paragraph, else the paragraph's start."""
-        tok = self._token_at(max(m.end - 1, 0))
+        tok = self.r.token_at(max(m.end - 1, 0))
         if tok is None:
             return m.paragraph[0]
         sent = self.ix.sent(tok.i)
@@ -347,7 +172,7 @@ class QuoteFinder:
                 continue
             items.append((s, e, m))
         self.direct_spans = sorted((s, e) for s, e, _ in items)
-        self._direct_starts = [s for s, _ in self.direct_spans]
+        self.r.set_quoted(self.direct_spans)
         # Where an attribution is reused, the quotes in one frame share it.
         results: list[tuple[int, int, Marked, Attribution | None, str]] = []
         for s, e, m in items:
@@ -501,7 +326,7 @@ class QuoteFinder:
 
     # ---- records ------------------------------------------------------------------------
     def _make(self, s: int, e: int, kind: str, att: Attribution | None, confidence: float) -> Quote:
-        tok_s, tok_e = self._token_at(s), self._token_at(max(e - 1, s))
+        tok_s, tok_e = self.r.token_at(s), self.r.token_at(max(e - 1, s))
         sent_s = self.ix.sent(tok_s.i).start_char if tok_s is not None else s
         sent_e = self.ix.sent(tok_e.i).end_char if tok_e is not None else e
         speaker = att.speaker if att else None
