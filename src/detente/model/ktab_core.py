@@ -182,26 +182,43 @@ def pce_distribution(
         p = np.prod(victory, axis=-1)
         return p / p.sum(axis=-1, keepdims=True)
     n = c.shape[-1]
-    p = np.full(c.shape[:-1], 1.0 / n)
+    # One step of KTAB's chain is linear, q = M p; the iteration p <- (p + q) / 2 stops once
+    # max |q - p| reaches the tolerance (1e-8 incentive, 1e-6 uniform), as in kmodel.cpp.
     if model is PCEModel.MARKOV_INCENTIVE:
         inc = c * victory
         inc[..., np.arange(n), np.arange(n)] += 1e-10
-        chlg_t = (inc / inc.sum(axis=-2, keepdims=True)).swapaxes(-1, -2)  # [j, i] = P[i challenges j]
+        chlg = inc / inc.sum(axis=-2, keepdims=True)  # [i, j] = P[i challenges j | j is the favourite]
+        # q_i = sum_j v_ij (p_i chlg_ji + p_j chlg_ij)
+        m = victory * chlg
+        m[..., np.arange(n), np.arange(n)] += (victory * chlg.swapaxes(-1, -2)).sum(axis=-1)
         tol = 1e-8
     else:
+        # q_i = sum_j v_ij (p_i + p_j) / n
+        m = victory.copy()
+        m[..., np.arange(n), np.arange(n)] += victory.sum(axis=-1)
+        m /= n
         tol = 1e-6
-    active = np.ones(c.shape[:-2], dtype=bool)
-    for _ in range(max_iter):
-        if model is PCEModel.MARKOV_INCENTIVE:
-            ct = p[..., :, None] * chlg_t
-            q = (victory * (ct + ct.swapaxes(-1, -2))).sum(axis=-1)
-        else:
-            q = (victory * (p[..., :, None] + p[..., None, :])).sum(axis=-1) / n
-        change = np.abs(q - p).max(axis=-1)
-        p = np.where(active[..., None], (p + q) / 2.0, p)
-        active &= change > tol
-        if not active.any():
-            return p
+    p = np.full(c.shape[:-1], 1.0 / n)
+    if p.ndim == 1:
+        for _ in range(max_iter):
+            q = m @ p
+            change = np.abs(q - p).max()
+            p = (p + q) / 2.0
+            if change <= tol:
+                return p
+    else:  # every election iterates until the slowest converges; each keeps its own stopping point
+        out = np.empty_like(p)
+        active = np.ones(p.shape[:-1], dtype=bool)
+        for _ in range(max_iter):
+            q = (m @ p[..., None])[..., 0]
+            change = np.abs(q - p).max(axis=-1)
+            p = (p + q) / 2.0
+            done = active & (change <= tol)
+            if done.any():
+                out[done] = p[done]
+                active &= ~done
+                if not active.any():
+                    return out
     raise RuntimeError(f"{model.value} PCE did not converge in {max_iter} iterations")
 
 
@@ -700,6 +717,7 @@ def run_smp(
         win = np.full((len(positions), n), np.nan)
     _, slots = equivalence_classes(pos, p.pos_tol)
     groups = [tuple(np.flatnonzero(slots == s).tolist()) for s in range(int(slots.max()) + 1)]
+    _, _, group_prob = position_probabilities(pos, assessments[-1].util, cap, p)
     return SmpResult(
         params=p,
         positions=np.array(positions),
@@ -710,4 +728,5 @@ def run_smp(
         stop_reason=reason,
         state_dist=np.array(dists),
         unique_actors=groups,
+        unique_prob=group_prob,
     )

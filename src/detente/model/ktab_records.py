@@ -94,6 +94,7 @@ class SmpResult:
     stop_reason: str = ""
     state_dist: np.ndarray = field(default_factory=lambda: np.zeros(0))  # (T,) movement per step
     unique_actors: list[tuple[int, ...]] = field(default_factory=list)  # final state's distinct positions
+    unique_prob: np.ndarray = field(default_factory=lambda: np.zeros(0))  # PCE probability of each
 
     @property
     def n_steps(self) -> int:

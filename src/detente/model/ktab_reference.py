@@ -505,7 +505,14 @@ def run_smp_reference(
         stop_reason=stop_reason,
         state_dist=np.array(dists),
         unique_actors=_groups(states[-1].pos, p.pos_tol),
+        unique_prob=np.array(_unique_prob(states[-1], cap, p)),
     )
+
+
+def _unique_prob(st: _State, cap: list[float], params: KtabParams) -> list[float]:
+    uns, _ = unique_positions(st.pos, params.pos_tol)
+    u = [[st.util[i][k] for k in uns] for i in range(len(st.pos))]
+    return scalar_pce(cap, u, params)[0]
 
 
 def _groups(pos: Matrix, tol: float) -> list[tuple[int, ...]]:
