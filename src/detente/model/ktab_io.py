@@ -127,7 +127,8 @@ def _count(text: str, where: str) -> int:
 
 def parse_ktab_csv(text: str, source: str = "<csv>") -> KtabScenario:
     """Parse the text of a KTAB SMP CSV scenario."""
-    rows = [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text.lstrip("\ufeff")))]
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")), skipinitialspace=True)
+    rows = [[cell.strip() for cell in row] for row in reader]
     rows = [row for row in rows if any(row)]  # blank lines carry nothing
     if len(rows) < 2:
         raise KtabFormatError(f"{source}: needs a scenario line and a header line")
