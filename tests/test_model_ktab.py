@@ -302,3 +302,23 @@ def test_stopping_rule_and_history_shapes() -> None:
     assert r.n_steps <= 3 and r.positions.shape == (r.n_steps + 1, 5, 3)
     assert r.win_prob.shape == (r.n_steps + 1, 5) and len(r.turns) == r.n_steps
     assert np.all((r.positions >= 0) & (r.positions <= 1))
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"position": np.full((3, 2), 50.0)}, "0-1 scale"),
+        ({"capability": np.array([1.0, 0.0, 1.0])}, "capabilities must be positive"),
+        ({"salience": np.full((3, 2), 0.6)}, "total in"),
+        ({"capability": np.ones(4)}, "shapes differ"),
+    ],
+)
+def test_core_rejects_bad_arrays(change: dict, message: str) -> None:
+    args = {
+        "position": np.full((3, 2), 0.5),
+        "salience": np.full((3, 2), 0.3),
+        "capability": np.ones(3),
+    } | change
+    for engine in (core.run_smp, ref.run_smp_reference):
+        with pytest.raises(ValueError, match=message):
+            engine(args["position"], args["salience"], args["capability"])

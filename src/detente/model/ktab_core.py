@@ -45,6 +45,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from detente.model.ktab_io import check_inputs
 from detente.model.ktab_params import (
     BargainModel,
     BigRAdjust,
@@ -676,6 +677,7 @@ def run_smp(
     sal = np.array(salience, dtype=float)
     cap = np.array(capability, dtype=float)
     acc = None if accommodation is None else np.array(accommodation, dtype=float)
+    check_inputs(pos, sal, cap, acc)
     if acc is not None and np.array_equal(acc, np.eye(acc.shape[0])):
         acc = None
     gen = rng if rng is not None else KtabPRNG(seed)

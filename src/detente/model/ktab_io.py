@@ -108,6 +108,29 @@ def validate_scenario(sc: KtabScenario) -> None:
         raise KtabFormatError(where + f"seed {sc.seed} does not fit in 64 bits")
 
 
+def check_inputs(pos: np.ndarray, sal: np.ndarray, cap: np.ndarray, acc: np.ndarray | None) -> None:
+    """Reject inputs KTAB would reject (or divide by zero on), with the reason."""
+    if pos.ndim != 2 or pos.shape[0] < 2 or pos.shape[1] < 1:
+        raise ValueError(f"positions must be (actors >= 2, dims >= 1), got shape {pos.shape}")
+    n = pos.shape[0]
+    if sal.shape != pos.shape or cap.shape != (n,):
+        raise ValueError(
+            f"shapes differ: positions {pos.shape}, saliences {sal.shape}, capabilities {cap.shape}"
+        )
+    if not (np.all(np.isfinite(pos)) and np.all(np.isfinite(sal)) and np.all(np.isfinite(cap))):
+        raise ValueError("positions, saliences and capabilities must be finite numbers")
+    if np.any(pos < 0) or np.any(pos > 1):
+        raise ValueError("positions must be on the 0-1 scale (divide KTAB's 0-100 values by 100)")
+    if np.any(sal < 0) or np.any(sal.sum(axis=1) > 1 + 1e-9) or np.any(sal.sum(axis=1) <= 0):
+        raise ValueError("saliences must be >= 0 on the 0-1 scale, each actor's total in (0, 1]")
+    if np.any(cap <= 0):
+        raise ValueError("capabilities must be positive")
+    if acc is not None and (
+        acc.shape != (n, n) or np.any(acc < 0) or np.any(acc > 1) or np.any(acc.sum(axis=1) > 1 + 1e-10)
+    ):
+        raise ValueError("accommodation must be (actors, actors) with entries in [0, 1] and row sums <= 1")
+
+
 def _number(text: str, where: str) -> float:
     try:
         value = float(text.strip())

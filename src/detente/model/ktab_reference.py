@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from detente.model.ktab_io import check_inputs
 from detente.model.ktab_params import (
     BargainModel,
     BigRAdjust,
@@ -445,6 +446,12 @@ def run_smp_reference(
 ) -> SmpResult:
     """Run KTAB's SMP with plain loops. Positions and saliences on the 0-1 scale."""
     p = params or KtabParams()
+    check_inputs(
+        np.asarray(position, dtype=float),
+        np.asarray(salience, dtype=float),
+        np.asarray(capability, dtype=float),
+        None if accommodation is None else np.asarray(accommodation, dtype=float),
+    )
     pos = [list(map(float, row)) for row in np.asarray(position, dtype=float)]
     sal = [list(map(float, row)) for row in np.asarray(salience, dtype=float)]
     cap = [float(x) for x in np.asarray(capability, dtype=float)]
