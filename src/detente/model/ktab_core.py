@@ -328,23 +328,23 @@ def _challenge_core(
         # p_im, then votes between "i with m" (m keeps its own position if i wins: 2u_mi + u_mm)
         # and "i against j with m" (2u_mj + u_mm if j wins). Under full or no commitment the two
         # expected utilities are identical, so third parties do not vote (as in KTAB).
-        cn = vote(rule, wsal, uni - unj)
-        pin = np.maximum(cn, 0.0)
-        pin += chij[..., None]
+        shape = np.broadcast_shapes(uni.shape, unj.shape, unn.shape)
+        cn = np.subtract(uni, unj, out=np.empty(shape))
+        cn = vote(rule, wsal, cn) if rule is not VotingRule.PROP else np.multiply(cn, wsal, out=cn)
         den = np.abs(cn)
         den += (chij + chji)[..., None]
-        pin /= den
-        y = unj - unn  # (p_jm) weight: u(i alone beats j+m) terms, 3u_mj - (2u_mj + u_mm)
-        arg = (unn - uni) - y  # (p_im) weight minus (p_jm) weight
+        pin = np.maximum(cn, 0.0, out=cn)
+        pin += chij[..., None]
+        pin /= den  # p_im: m's estimate that i wins once m has joined its preferred side
+        y = np.subtract(unj, unn, out=den)  # weight of p_jm: 3u_mj - (2u_mj + u_mm)
+        arg = np.subtract(unn - uni, y)  # weight of p_im minus weight of p_jm
         arg *= pin
         arg += y
-        vn = vote(rule, wsal, arg)
-        if vn.shape != arg.shape:
-            vn = np.array(np.broadcast_to(vn, arg.shape))
+        vn = vote(rule, wsal, arg) if rule is not VotingRule.PROP else np.multiply(arg, wsal, out=arg)
         np.put_along_axis(vn, skip_i[..., None], 0.0, axis=-1)
         np.put_along_axis(vn, skip_j[..., None], 0.0, axis=-1)
-        chij = chij + np.maximum(vn, 0.0).sum(axis=-1)
-        chji = chji - np.minimum(vn, 0.0).sum(axis=-1)
+        chij = chij + np.maximum(vn, 0.0, out=pin).sum(axis=-1)
+        chji = chji - np.minimum(vn, 0.0, out=vn).sum(axis=-1)
     phij = chij / (chij + chji)
     phji = chji / (chij + chji)
     eu_chlg = (1 - sj) * (uki + uki) + sj * (phij * (uki + uki) + phji * (ukj + ukj))
@@ -362,7 +362,8 @@ def best_challenges(
     d_t = a.dist.T  # d_t[j, m] = distance of m's ideal to j's position
     diag = np.diag(a.dist)
     all_j = np.arange(n)
-    for h0 in range(0, n, block):
+
+    def one_block(h0: int) -> None:
         hs = np.arange(h0, min(n, h0 + block))
         rh = a.rhat[hs]  # (B, n): h's estimate of each actor's risk attitude
         unj = risk_utility(d_t[None, :, :], rh[:, None, :])  # (B, j, m) = U^h[m, j]
@@ -381,6 +382,9 @@ def best_challenges(
         )  # fmt: skip
         prob[hs] = p
         gain[hs] = g
+
+    for h0 in range(0, n, block):
+        one_block(h0)
     np.fill_diagonal(prob, np.nan)
     np.fill_diagonal(gain, np.nan)
     return prob, gain
