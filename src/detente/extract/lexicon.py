@@ -22,9 +22,17 @@ class Lexicon:
     honorifics: frozenset[str]
     female_titles: frozenset[str]
     male_titles: frozenset[str]
+    analyst_roles: frozenset[str]
 
     def is_role_head(self, words: str) -> bool:
         return words.lower() in self.role_heads
+
+    def is_analyst(self, role: str | None) -> bool:
+        """Whether a role names a commentator (professor, analyst, ...) rather than a party's official."""
+        if not role:
+            return False
+        low = role.lower()
+        return any(r in low.split() or (" " in r and r in low) for r in self.analyst_roles)
 
 
 @lru_cache(maxsize=4)

@@ -210,7 +210,7 @@ class Resolver:
                 pobj = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent else None
                 return pobj
         # "…, saying …" / "and added": borrow the subject of the governing verb.
-        if verb.dep_ in ("advcl", "xcomp", "conj", "ccomp") and verb.head is not verb:
+        if verb.dep_ in ("advcl", "xcomp", "conj", "ccomp") and verb.head.i != verb.i:
             for child in verb.head.children:
                 if child.dep_ in ("nsubj", "nsubjpass"):
                     return child

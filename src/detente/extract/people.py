@@ -149,8 +149,8 @@ class PeopleFinder:
             if entry is not None:
                 c.party = c.party or entry.party
                 c.gender = c.gender or entry.gender
-            if c.org and not c.party:
-                c.party = self.gaz.party_of(c.org)
+            if c.org and not c.party and not self.lex.is_analyst(c.role):
+                c.party = self.gaz.party_of(c.org)  # officials speak for their state; analysts do not
             people.append(Person(c.name, c.role, c.org, c.party, c.gender, list(c.mentions)))  # type: ignore[arg-type]
         return people, index
 

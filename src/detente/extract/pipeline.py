@@ -9,11 +9,13 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from detente.config import Settings
+from detente.extract.actors import ActorResolver
 from detente.extract.gazetteer import Gazetteer
 from detente.extract.lexicon import load_lexicon
 from detente.extract.mentions import Resolver
 from detente.extract.nlp import load_nlp, parse_many
 from detente.extract.people import PeopleFinder
+from detente.extract.positions import PositionFinder
 from detente.extract.quotes import QuoteFinder
 from detente.records import Document, Extraction
 
@@ -35,6 +37,7 @@ class Extractor:
         self.lexicon = lexicon = load_lexicon()
         self.people = PeopleFinder(self.gazetteer, lexicon)
         self.quotes = QuoteFinder(self.gazetteer, lexicon)
+        self.positions = PositionFinder()
 
     def extract(self, document: Document) -> Extraction:
         return next(self.extract_many([document]))
@@ -53,4 +56,6 @@ class Extractor:
         people, index = self.people.find(doc)
         resolver = Resolver(doc, index, self.gazetteer, self.lexicon)
         quotes = self.quotes.find(resolver)
-        return Extraction(document=document, people=people, quotes=quotes)
+        actors = ActorResolver(resolver, self.gazetteer, self.lexicon)
+        positions = self.positions.find(resolver, actors, quotes, document.date)
+        return Extraction(document=document, people=people, quotes=quotes, positions=positions)

@@ -306,7 +306,7 @@ class QuoteFinder:
 
     def _noun_complement(self, that: Token) -> bool:
         head = that.head
-        while head.dep_ not in ("ROOT",) and head.head is not head:
+        while head.dep_ not in ("ROOT",) and head.head.i != head.i:
             if head.dep_ in ("acl", "relcl") and head.head.lemma_.lower() in self.lex.speech_nouns:
                 return True
             if head.dep_ in ("ccomp", "advcl", "conj"):

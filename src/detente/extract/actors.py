@@ -1,0 +1,83 @@
+"""Actors: the party a person, institution or phrase speaks for.
+
+A state's leader, minister, spokesperson, negotiator or envoy speaks for that state; an
+institution or capital stands for its state ("Kremlin", "Kyiv", "White House"); a nationality
+stands for its state ("Ukrainian officials"). Analysts and commentators are sources, not parties.
+The tables come from the gazetteer, so users extend them there.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Token
+
+from detente.extract.gazetteer import Gazetteer
+from detente.extract.lexicon import Lexicon
+from detente.extract.mentions import Resolver, Speaker
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    party: str
+    speaker: str | None  # the person or institution named, when it is not the party itself
+    analyst: bool = False  # an analyst's view of the party, not the party's own statement
+
+
+class ActorResolver:
+    """Maps resolved speakers and subject tokens of one document to parties."""
+
+    def __init__(self, resolver: Resolver, gazetteer: Gazetteer, lexicon: Lexicon) -> None:
+        self.r = resolver
+        self.gaz = gazetteer
+        self.lex = lexicon
+        self.people = {c.name: c for c in resolver.clusters.values()}
+
+    def of_name(self, name: str | None) -> Actor | None:
+        """The party of a speaker's name: a person, an institution, a state, a nationality phrase."""
+        if not name:
+            return None
+        person = self.people.get(name)
+        if person is not None:
+            if self.lex.is_analyst(person.role) and not self.gaz.person(person.name):
+                return None
+            return Actor(person.party, person.name) if person.party else None
+        party = self.gaz.party_of(name)
+        if party:
+            return Actor(party, None if party == name else name)
+        for word in name.split():  # "Ukrainian officials", "the Israeli government"
+            party = self.gaz.state_of_demonym(word) or self.gaz.party_of(word)
+            if party:
+                return Actor(party, name)
+        return None
+
+    def of_speaker(self, speaker: Speaker | None) -> Actor | None:
+        return self.of_name(speaker.name) if speaker else None
+
+    def of_token(self, tok: Token) -> list[Actor]:
+        """Parties a subject or possessor token refers to, including its conjuncts
+        ("Ukraine and Russia have agreed")."""
+        found: list[Actor] = []
+        for t in [tok, *[c for c in tok.children if c.dep_ == "conj"]]:
+            actor = self._single(t)
+            if actor is not None and actor.party not in {a.party for a in found}:
+                found.append(actor)
+        return found
+
+    def _single(self, tok: Token) -> Actor | None:
+        if tok.lower_ in ("country", "government", "side", "delegation", "forces", "army"):
+            owner = next((c for c in tok.children if c.dep_ == "poss"), None)
+            if owner is not None:  # "his country", "Russia's delegation"
+                inner = self._single(owner)
+                if inner is not None:
+                    return inner
+        actor = self.of_speaker(self.r.resolve(tok))
+        if actor is not None:
+            return actor
+        if tok.ent_type_ in ("GPE", "NORP", "ORG"):
+            ent = self.r.entity_of(tok)
+            return self.of_name(ent.text if ent is not None else tok.text)
+        for child in tok.children:  # "the Kremlin readout", "Ukrainian officials"
+            if child.dep_ in ("compound", "amod", "nmod") and child.ent_type_ in ("GPE", "NORP", "ORG"):
+                return self.of_name(child.text)
+        return None
