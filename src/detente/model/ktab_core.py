@@ -232,16 +232,16 @@ def scalar_pce(
     return pce_distribution(c, v, params.pce), c, v
 
 
-def big_r(p: np.ndarray, rng: BigRRange) -> np.ndarray:
+def big_r(p: np.ndarray, span_rule: BigRRange) -> np.ndarray:
     """Risk attitudes from position probabilities (``Model::bigRfromProb``)."""
     p_min = min(1.0, float(p.min()))
     p_max = max(0.0, float(p.max()))
     span = p_max - p_min
     if span <= 0.0:
         return np.zeros_like(p)  # all positions equally likely: nobody is singled out
-    if rng is BigRRange.MIN:
+    if span_rule is BigRRange.MIN:
         return (p - p_min) / span
-    if rng is BigRRange.MID:
+    if span_rule is BigRRange.MID:
         return (3 * p - (p_max + 2 * p_min)) / (2 * span)
     return (2 * p - (p_max + p_min)) / span
 
@@ -324,10 +324,12 @@ def _challenge_core(
     chij = (MIN_CHALLENGE_COALITION + np.maximum(ci, 0.0)) + np.maximum(cj, 0.0)
     chji = (MIN_CHALLENGE_COALITION + np.maximum(-ci, 0.0)) + np.maximum(-cj, 0.0)
     if params.third_party is ThirdPartyCommit.SEMI_COMMIT:
-        # Third party m first joins the side it prefers in the little contest (i:j) to get
-        # p_im, then votes between "i with m" (m keeps its own position if i wins: 2u_mi + u_mm)
-        # and "i against j with m" (2u_mj + u_mm if j wins). Under full or no commitment the two
-        # expected utilities are identical, so third parties do not vote (as in KTAB).
+        # Third party m estimates p_im, the chance i wins once m adds its vote on (i:j) to the
+        # principals'. Backing i, m keeps its own position if i wins (u_mi + u_mi + u_mm) and
+        # adopts j's if j wins (3 u_mj); backing j, it adopts i's if i wins (3 u_mi) and keeps
+        # its own if j wins (2 u_mj + u_mm). It votes on the difference of the two expected
+        # sums, p_im (u_mm - u_mi) + p_jm (u_mj - u_mm). Under full or no commitment the two
+        # sums are identical, so third parties cast no votes (as in KTAB).
         shape = np.broadcast_shapes(uni.shape, unj.shape, unn.shape)
         cn = np.subtract(uni, unj, out=np.empty(shape))
         cn = vote(rule, wsal, cn) if rule is not VotingRule.PROP else np.multiply(cn, wsal, out=cn)
