@@ -39,7 +39,7 @@ def bench_ktab(
     data: Annotated[Path, typer.Option("--data", help="Folder with KTAB scenarios and reference/ logs.")],
     reference_max: Annotated[
         int, typer.Option(help="Also time the plain-Python reference up to this many actors.")
-    ] = 40,
+    ] = 80,
     repeat: Annotated[int, typer.Option(help="Best of N numpy runs per scenario.")] = 1,
     seeds: Annotated[int, typer.Option(help="Seeds for the stochastic distribution check (0 = skip).")] = 50,
     turns: Annotated[int, typer.Option(help="Turns compared in detail with each log.")] = 1,
