@@ -167,6 +167,28 @@ class Resolver:
         low = tok.lower_
         if low in PRONOUNS_M | PRONOUNS_F:
             gender = "m" if low in PRONOUNS_M else "f"
+            # A subject earlier in the same sentence first ("Putin promised Trump that if his ..."),
+            # else the nearest mention before.
+            sent = self.ix.sent(tok.i)
+            for t in sent:
+                if t.i >= tok.i:
+                    break
+                c = self.person_at.get(t.i)
+                if c is not None and t.dep_ in ("nsubj", "nsubjpass") and c.gender in (gender, None):
+                    if not self.in_quote(t.idx, t.idx + 1):
+                        return Speaker(c.name, tok, "pronoun")
+            # Then the subject of the previous sentence, the usual topic a pronoun continues.
+            if sent.start > 0:
+                for t in self.ix.sent(sent.start - 1):
+                    c = self.person_at.get(t.i)
+                    if (
+                        c is not None
+                        and t.dep_ == "nsubj"
+                        and t.head.dep_ == "ROOT"
+                        and c.gender in (gender, None)
+                    ):
+                        if not self.in_quote(t.idx, t.idx + 1):
+                            return Speaker(c.name, tok, "pronoun")
             i = bisect_right(self.mention_starts, tok.idx) - 1
             while i >= 0:
                 start = self.mention_starts[i]

@@ -176,7 +176,11 @@ class PositionFinder:
         return self._emit(actors, issues, stance, verb, sent, kind, quote)
 
     def _noun(self, noun: Token, sent: Span) -> list[Position]:
-        stance = self.v.nouns[noun.lemma_.lower()]
+        lemma = noun.lemma_.lower()
+        need = self.v.particles.get(lemma)
+        if need and not any(c.lower_ in need for c in noun.children if c.dep_ == "prep"):
+            return []  # "a call for a truce", not "held a call"
+        stance = self.v.nouns[lemma]
         if self._in_condition(noun) and stance != "demand":
             return []
         kind, quote = self._source(noun)
@@ -206,8 +210,9 @@ class PositionFinder:
         scope = [t for t in noun.subtree if t not in excluded]
         rest = self._colon_list(noun, sent)
         issues = self.issues_in(scope + rest)
-        if not issues and stance == "demand" and noun.head.pos_ in ("VERB", "AUX"):
+        if not issues and stance == "demand" and noun.dep_ == "nsubjpass":
             # "if his demands were fulfilled and Ukraine left the Donbas": the clause spells them out
+            excluded |= self._excluded(noun.head)
             issues = self.issues_in([t for t in noun.head.subtree if t not in excluded])
         return self._emit(actors, issues, stance, noun, sent, kind, quote)
 
@@ -237,8 +242,8 @@ class PositionFinder:
     def _hypothetical(self, verb: Token) -> bool:
         if any(c.dep_ == "aux" and c.lower_ in self.v.hypothetical for c in verb.children):
             return True
-        if verb.dep_ == "acl" and any(c.lower_ == "to" for c in verb.children):
-            return True
+        if verb.head.pos_ == "NOUN" and any(c.lower_ == "to" and c.dep_ == "aux" for c in verb.children):
+            return True  # "little reason for him to accept", "a plan to withdraw"
         return self._in_condition(verb)
 
     def _in_condition(self, tok: Token) -> bool:
@@ -259,12 +264,17 @@ class PositionFinder:
         for t in cue.subtree:
             if t.i == cue.i:
                 continue
-            if (t.dep_ == "advcl" and any(
-                c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in t.children
-            )) or (t.dep_ == "prep" and t.lower_ in self.v.scene_preps) or (
-                t.head.i != cue.i
-                and any(c.dep_ == "neg" for c in t.children)
-                and t.pos_ in ("ADP", "NOUN", "PRON")
+            if (
+                (
+                    t.dep_ == "advcl"
+                    and any(c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in t.children)
+                )
+                or (t.dep_ == "prep" and t.lower_ in self.v.scene_preps)
+                or (
+                    t.head.i != cue.i
+                    and any(c.dep_ == "neg" for c in t.children)
+                    and t.pos_ in ("ADP", "NOUN", "PRON")
+                )
             ):
                 out.update(t.subtree)
         return out
