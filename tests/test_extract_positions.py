@@ -1,0 +1,97 @@
+"""Positions: actors resolved to parties, stances, negation, conditions, reported vs own words."""
+
+from __future__ import annotations
+
+import pytest
+
+from detente.records import Document
+
+
+@pytest.fixture(scope="module")
+def extractor():
+    from detente.extract.pipeline import Extractor
+
+    return Extractor()
+
+
+def positions_of(extractor, text: str, date: str | None = "2025-05-10"):
+    ex = extractor.extract(Document("t", "t.txt", "test", text, None, date, None, "en"))
+    for p in ex.positions:  # evidence points into the text
+        assert text[p.evidence.start : p.evidence.end] == p.evidence.text
+    return ex.positions
+
+
+def keys(positions) -> set[tuple[str, str, str]]:
+    return {(p.actor, p.issue, p.stance) for p in positions}
+
+
+def test_institution_and_capital_stand_for_their_state(extractor):
+    found = keys(
+        positions_of(
+            extractor,
+            "Moscow insisted on recognition of its control over Crimea. "
+            "The White House rejected the proposal to lift sanctions on Russia.",
+        )
+    )
+    assert ("Russia", "territory", "demand") in found
+    assert ("United States", "sanctions", "reject") in found
+
+
+def test_leader_speaks_for_the_state(extractor):
+    found = keys(
+        positions_of(
+            extractor,
+            "Pakistani Prime Minister Shehbaz Sharif accepted the ceasefire brokered by Washington.",
+        )
+    )
+    assert ("Pakistan", "ceasefire", "accept") in found
+
+
+def test_negation_turns_acceptance_into_rejection(extractor):
+    ps = positions_of(extractor, "Hamas did not accept the Israeli proposal for a temporary truce.")
+    assert ("Hamas", "ceasefire", "reject") in keys(ps)
+    assert ("Hamas", "ceasefire", "accept") not in keys(ps)
+
+
+def test_refusal_noun_with_possessor(extractor):
+    ps = positions_of(extractor, "Analysts noted Russia's refusal to accept an unconditional ceasefire.")
+    assert ("Russia", "ceasefire", "reject") in keys(ps)
+
+
+def test_conditional_offer_is_flagged(extractor):
+    ps = positions_of(
+        extractor,
+        "Azerbaijani President Ilham Aliyev said Baku was ready to sign the peace treaty "
+        "only if Armenia changed its constitution.",
+    )
+    offers = [
+        p for p in ps if p.actor == "Azerbaijan" and p.stance == "offer" and p.issue == "peace_agreement"
+    ]
+    assert offers and all(p.conditional for p in offers)
+
+
+def test_hypothetical_is_not_a_position(extractor):
+    ps = positions_of(extractor, "Kyiv could reject the plan, and Moscow might accept a partial truce.")
+    assert ps == []
+
+
+def test_own_words_vs_analyst_claims(extractor):
+    text = (
+        "Indian Foreign Secretary Vikram Misri said: “We will accept a ceasefire on the line of control.”\n\n"
+        "Michael Kugelman, a South Asia analyst at the Wilson Center, said Pakistan wanted a ceasefire."
+    )
+    ps = positions_of(extractor, text)
+    own = [p for p in ps if p.actor == "India" and p.issue == "ceasefire" and p.stance == "accept"]
+    assert own and own[0].source_kind == "own" and own[0].speaker == "Vikram Misri"
+    claimed = [p for p in ps if p.actor == "Pakistan" and p.stance == "demand"]
+    assert claimed and claimed[0].confidence < own[0].confidence
+
+
+def test_sponsor_modifier_makes_an_offer(extractor):
+    ps = positions_of(extractor, "Tehran studied the Qatari-brokered ceasefire proposal overnight.")
+    assert ("Qatar", "ceasefire", "offer") in keys(ps)
+
+
+def test_position_carries_the_document_date(extractor):
+    ps = positions_of(extractor, "Ukraine agreed to a 30-day ceasefire.", date="2025-03-11")
+    assert ps and all(p.date == "2025-03-11" for p in ps)
