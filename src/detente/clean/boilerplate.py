@@ -90,7 +90,7 @@ def filter_lines(text: str, known_title: str | None = None, patterns: Patterns |
     title = strip_site(known_title) if known_title else None
     in_list = False
     seen_body = False
-    for i, line in enumerate(lines):
+    for _i, line in enumerate(lines):
         if not line:
             continue
         m = DATE_TAG.match(line)

@@ -148,5 +148,4 @@ def _from_url(url: str, settings: Settings) -> Iterator[RawDocument | Problem]:
     suffix = ".html" if "html" in content_type else Path(name).suffix.lower()
     if "xml" in content_type or "rss" in content_type or "atom" in content_type:
         suffix = ".xml"
-    for item in from_text(text, url, name, suffix, url=final_url):
-        yield item
+    yield from from_text(text, url, name, suffix, url=final_url)
