@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -152,10 +153,17 @@ def search(
     out.print(table)
 
 
-def _highlight(snippet: str) -> str:
-    from rich.markup import escape
+def _highlight(snippet: str):
+    """The snippet with its [[matches]] in bold, article text never read as markup."""
+    from rich.text import Text
 
-    return escape(snippet).replace("[[", "[bold yellow]").replace("]]", "[/bold yellow]")
+    out, bold = Text(), False
+    for part in re.split(r"(\[\[|\]\])", snippet):
+        if part in ("[[", "]]"):
+            bold = part == "[["
+        elif part:
+            out.append(part, style="bold yellow" if bold else None)
+    return out
 
 
 @app.command()

@@ -1,0 +1,417 @@
+"""The store: one transaction per document, no duplicates, people merged across documents."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from datetime import UTC, datetime
+from difflib import SequenceMatcher
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import create_engine, event, func, insert, select
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import IntegrityError
+
+from detente.records import Extraction, Person, Problem
+from detente.store import fulltext
+from detente.store import schema as s
+from detente.store.rows import DocumentRow, PersonRow, PositionRow, QuoteRow, SearchHit
+
+
+def person_key(name: str) -> str:
+    """Case-, accent- and punctuation-free key of a person's name."""
+    text = unicodedata.normalize("NFKD", name)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return re.sub(r"[\W_]+", " ", text.casefold()).strip()
+
+
+def same_person(a: str, b: str) -> bool:
+    """Spelling variants of one name: same first initial and a near-identical surname
+    ("Volodymyr Zelenskyy" / "Volodymyr Zelenskiy"); never "Joe Biden" and "Hunter Biden"."""
+    ta, tb = a.split(), b.split()
+    if not ta or not tb or len(ta) < 2 or len(tb) < 2:
+        return a == b
+    if ta[0][0] != tb[0][0]:
+        return False
+    return ta[-1] == tb[-1] or SequenceMatcher(None, ta[-1], tb[-1]).ratio() >= 0.8
+
+
+def _url(db: str) -> str:
+    return db if "://" in db else f"sqlite:///{Path(db).expanduser()}"
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+class Store:
+    """Documents and everything extracted from them, in SQLite (default) or any SQLAlchemy URL."""
+
+    def __init__(self, db: str) -> None:
+        self.url = _url(db)
+        self.engine: Engine = create_engine(self.url, future=True)
+        self.sqlite = self.engine.dialect.name == "sqlite"
+        if self.sqlite:
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+        with self.engine.begin() as conn:
+            s.metadata.create_all(conn)
+            if self.sqlite:
+                fulltext.create_sqlite(conn)
+            if conn.execute(select(s.meta.c.value).where(s.meta.c.key == "schema_version")).first() is None:
+                conn.execute(insert(s.meta).values(key="schema_version", value=str(s.SCHEMA_VERSION)))
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # ---- writing --------------------------------------------------------------------------
+    def has(self, doc_id: str) -> bool:
+        with self.engine.connect() as conn:
+            return (
+                conn.execute(select(s.documents.c.id).where(s.documents.c.doc_id == doc_id)).first()
+                is not None
+            )
+
+    def add(self, extraction: Extraction) -> bool:
+        """Store one document and its extractions in one transaction; False if already stored."""
+        try:
+            with self.engine.begin() as conn:
+                return self._add(conn, extraction)
+        except IntegrityError:
+            return False  # stored meanwhile by another writer: the unique doc_id keeps one copy
+
+    def _add(self, conn: Connection, ex: Extraction) -> bool:
+        doc = ex.document
+        if conn.execute(select(s.documents.c.id).where(s.documents.c.doc_id == doc.doc_id)).first():
+            return False
+        doc_row = conn.execute(
+            insert(s.documents).values(
+                doc_id=doc.doc_id,
+                name=doc.name,
+                source=doc.source,
+                url=doc.url,
+                title=doc.title,
+                date=doc.date,
+                date_source=doc.date_source,
+                language=doc.language,
+                text=doc.text,
+                ingested_at=_now(),
+            )
+        ).inserted_primary_key[0]
+        if self.sqlite:
+            fulltext.index_sqlite(conn, doc_row, doc.title, doc.text)
+        person_ids: dict[str, int] = {}
+        for person in ex.people:
+            pid = self._person_id(conn, person)
+            person_ids[person.name] = pid
+            conn.execute(
+                insert(s.person_roles).values(
+                    person_id=pid,
+                    document_id=doc_row,
+                    name_in_document=person.name,
+                    role=person.role,
+                    org=person.org,
+                    party=person.party,
+                )
+            )
+            if person.mentions:
+                conn.execute(
+                    insert(s.mentions),
+                    [
+                        {
+                            "document_id": doc_row,
+                            "person_id": pid,
+                            "start": m.start,
+                            "end": m.end,
+                            "text": m.text,
+                            "kind": m.kind,
+                        }
+                        for m in person.mentions
+                    ],
+                )
+        if ex.quotes:
+            conn.execute(
+                insert(s.quotes),
+                [
+                    {
+                        "document_id": doc_row,
+                        "speaker_person_id": person_ids.get(q.speaker) if q.speaker else None,
+                        "speaker_name": q.speaker,
+                        "text": q.text,
+                        "kind": q.kind,
+                        "start": q.start,
+                        "end": q.end,
+                        "speaker_start": q.speaker_span.start if q.speaker_span else None,
+                        "speaker_end": q.speaker_span.end if q.speaker_span else None,
+                        "cue": q.cue,
+                        "cue_start": q.cue_span.start if q.cue_span else None,
+                        "cue_end": q.cue_span.end if q.cue_span else None,
+                        "sentence": q.sentence,
+                        "confidence": q.confidence,
+                    }
+                    for q in ex.quotes
+                ],
+            )
+        if ex.positions:
+            conn.execute(insert(s.positions), [_position_values(doc_row, p) for p in ex.positions])
+        if ex.agreements:
+            conn.execute(
+                insert(s.agreements),
+                [
+                    {
+                        "document_id": doc_row,
+                        "type": a.type,
+                        "parties": list(a.parties),
+                        "terms": dict(a.terms),
+                        "status": a.status,
+                        "date": a.date,
+                        "confidence": a.confidence,
+                        **_evidence(a.evidence),
+                    }
+                    for a in ex.agreements
+                ],
+            )
+        if ex.events:
+            conn.execute(
+                insert(s.events),
+                [
+                    {
+                        "document_id": doc_row,
+                        "type": e.type,
+                        "participants": list(e.participants),
+                        "date": e.date,
+                        "place": e.place,
+                        "confidence": e.confidence,
+                        **_evidence(e.evidence),
+                    }
+                    for e in ex.events
+                ],
+            )
+        return True
+
+    def _person_id(self, conn: Connection, person: Person) -> int:
+        key = person_key(person.name)
+        row = conn.execute(
+            select(s.persons.c.id, s.persons.c.party).where(s.persons.c.name_key == key)
+        ).first()
+        if row is None and " " in key:
+            initial = key[0]
+            for cand in conn.execute(
+                select(s.persons.c.id, s.persons.c.name_key).where(s.persons.c.name_key.like(f"{initial}% %"))
+            ):
+                if same_person(cand.name_key, key):
+                    row = cand
+                    break
+        if row is not None:
+            if person.party:
+                conn.execute(
+                    s.persons.update()
+                    .where(s.persons.c.id == row.id, s.persons.c.party.is_(None))
+                    .values(party=person.party)
+                )
+            return int(row.id)
+        return int(
+            conn.execute(
+                insert(s.persons).values(
+                    name=person.name, name_key=key, party=person.party, gender=person.gender
+                )
+            ).inserted_primary_key[0]
+        )
+
+    def record_problem(self, problem: Problem) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(
+                insert(s.problems).values(
+                    source=problem.source, stage=problem.stage, reason=problem.reason, at=_now()
+                )
+            )
+
+    # ---- reading ----------------------------------------------------------------------------
+    def documents(self, limit: int | None = None) -> list[DocumentRow]:
+        d = s.documents
+        q = select(
+            d.c.doc_id, d.c.name, d.c.source, d.c.url, d.c.title, d.c.date, d.c.language, d.c.ingested_at
+        )
+        q = q.order_by(d.c.date.desc().nulls_last(), d.c.id.desc()).limit(limit)
+        with self.engine.connect() as conn:
+            return [DocumentRow(**r._mapping) for r in conn.execute(q)]
+
+    def document(self, doc_id: str) -> DocumentRow | None:
+        d = s.documents
+        q = select(
+            d.c.doc_id,
+            d.c.name,
+            d.c.source,
+            d.c.url,
+            d.c.title,
+            d.c.date,
+            d.c.language,
+            d.c.ingested_at,
+            d.c.text,
+        )
+        with self.engine.connect() as conn:
+            r = conn.execute(q.where(d.c.doc_id == doc_id)).first()
+        return DocumentRow(**r._mapping) if r else None
+
+    def search(self, query: str, limit: int = 20) -> list[SearchHit]:
+        if not self.sqlite:
+            raise NotImplementedError("full-text search is implemented for SQLite so far")
+        with self.engine.connect() as conn:
+            return [SearchHit(**r) for r in fulltext.search_sqlite(conn, query, limit)]
+
+    def quotes(
+        self, speaker: str | None = None, doc_id: str | None = None, limit: int | None = None
+    ) -> list[QuoteRow]:
+        q, d = s.quotes, s.documents
+        stmt = (
+            select(
+                q.c.id,
+                d.c.doc_id,
+                d.c.name.label("document_name"),
+                d.c.title.label("document_title"),
+                d.c.date.label("document_date"),
+                q.c.speaker_name,
+                q.c.text,
+                q.c.kind,
+                q.c.cue,
+                q.c.start,
+                q.c.end,
+                q.c.sentence,
+                q.c.confidence,
+            )
+            .join(d, d.c.id == q.c.document_id)
+            .order_by(d.c.date.desc().nulls_last(), d.c.id, q.c.start)
+        )
+        if doc_id:
+            stmt = stmt.where(d.c.doc_id == doc_id)
+        with self.engine.connect() as conn:
+            rows = [QuoteRow(**r._mapping) for r in conn.execute(stmt)]
+        if speaker:
+            rows = [r for r in rows if _speaker_matches(speaker, r.speaker_name)]
+        return rows[:limit] if limit else rows
+
+    def people(self, name: str | None = None) -> list[PersonRow]:
+        p, r, m, q = s.persons, s.person_roles, s.mentions, s.quotes
+        with self.engine.connect() as conn:
+            persons = conn.execute(select(p.c.id, p.c.name, p.c.party).order_by(p.c.name)).all()
+            roles: dict[int, Counter[str]] = {}
+            docs: Counter[int] = Counter()
+            for row in conn.execute(select(r.c.person_id, r.c.role, r.c.org)):
+                docs[row.person_id] += 1
+                label = ", ".join(x for x in (row.role, row.org) if x)
+                if label:
+                    roles.setdefault(row.person_id, Counter())[label] += 1
+            mentions = dict(conn.execute(select(m.c.person_id, func.count()).group_by(m.c.person_id)).all())
+            quoted = dict(
+                conn.execute(
+                    select(q.c.speaker_person_id, func.count())
+                    .where(q.c.speaker_person_id.is_not(None))
+                    .group_by(q.c.speaker_person_id)
+                ).all()
+            )
+        out = [
+            PersonRow(
+                id=row.id,
+                name=row.name,
+                party=row.party,
+                roles=[k for k, _ in roles.get(row.id, Counter()).most_common()],
+                documents=docs[row.id],
+                mentions=mentions.get(row.id, 0),
+                quotes=quoted.get(row.id, 0),
+            )
+            for row in persons
+        ]
+        if name:
+            out = [x for x in out if _speaker_matches(name, x.name)]
+        return out
+
+    def positions(self, actor: str | None = None, issue: str | None = None) -> list[PositionRow]:
+        ps, d = s.positions, s.documents
+        stmt = (
+            select(
+                ps.c.id,
+                d.c.doc_id,
+                d.c.name.label("document_name"),
+                ps.c.actor,
+                ps.c.issue,
+                ps.c.stance,
+                ps.c.speaker,
+                ps.c.source_kind,
+                ps.c.conditional,
+                ps.c.red_line,
+                ps.c.confidence,
+                ps.c.date,
+                ps.c.evidence,
+                ps.c.sentence,
+            )
+            .join(d, d.c.id == ps.c.document_id)
+            .order_by(ps.c.actor, ps.c.issue, ps.c.date.nulls_last(), ps.c.id)
+        )
+        if issue:
+            stmt = stmt.where(ps.c.issue == issue)
+        with self.engine.connect() as conn:
+            rows = [PositionRow(**r._mapping) for r in conn.execute(stmt)]
+        if actor:
+            rows = [r for r in rows if person_key(actor) == person_key(r.actor)]
+        return rows
+
+    def stats(self) -> dict[str, int]:
+        tables = {
+            "documents": s.documents,
+            "people": s.persons,
+            "mentions": s.mentions,
+            "quotes": s.quotes,
+            "positions": s.positions,
+            "agreements": s.agreements,
+            "events": s.events,
+            "problems": s.problems,
+        }
+        with self.engine.connect() as conn:
+            return {
+                k: int(conn.execute(select(func.count()).select_from(t)).scalar_one())
+                for k, t in tables.items()
+            }
+
+
+def _speaker_matches(query: str, name: str | None) -> bool:
+    """Full name or surname, case- and accent-insensitive ("putin" finds "Vladimir Putin")."""
+    if not name:
+        return False
+    q, n = person_key(query), person_key(name)
+    return q == n or q in n.split() or (" " in q and same_person(q, n))
+
+
+def _evidence(ev: Any) -> dict[str, Any]:
+    return {"start": ev.start, "end": ev.end, "evidence": ev.text, "sentence": ev.sentence}
+
+
+def _position_values(doc_row: int, p: Any) -> dict[str, Any]:
+    return {
+        "document_id": doc_row,
+        "actor": p.actor,
+        "issue": p.issue,
+        "stance": p.stance,
+        "speaker": p.speaker,
+        "source_kind": p.source_kind,
+        "conditional": p.conditional,
+        "red_line": p.red_line,
+        "confidence": p.confidence,
+        "date": p.date,
+        **_evidence(p.evidence),
+    }
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA busy_timeout=30000")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.close()
