@@ -174,9 +174,13 @@ class Resolver:
                 if t.i >= tok.i:
                     break
                 c = self.person_at.get(t.i)
-                if c is not None and t.dep_ in ("nsubj", "nsubjpass") and c.gender in (gender, None):
-                    if not self.in_quote(t.idx, t.idx + 1):
-                        return Speaker(c.name, tok, "pronoun")
+                if (
+                    c is not None
+                    and t.dep_ in ("nsubj", "nsubjpass")
+                    and c.gender in (gender, None)
+                    and not self.in_quote(t.idx, t.idx + 1)
+                ):
+                    return Speaker(c.name, tok, "pronoun")
             # Then the subject of the previous sentence, the usual topic a pronoun continues.
             if sent.start > 0:
                 for t in self.ix.sent(sent.start - 1):
@@ -186,9 +190,8 @@ class Resolver:
                         and t.dep_ == "nsubj"
                         and t.head.dep_ == "ROOT"
                         and c.gender in (gender, None)
-                    ):
-                        if not self.in_quote(t.idx, t.idx + 1):
-                            return Speaker(c.name, tok, "pronoun")
+                    ) and not self.in_quote(t.idx, t.idx + 1):
+                        return Speaker(c.name, tok, "pronoun")
             i = bisect_right(self.mention_starts, tok.idx) - 1
             while i >= 0:
                 start = self.mention_starts[i]

@@ -85,7 +85,9 @@ class Store:
             with self.engine.begin() as conn:
                 return self._add(conn, extraction)
         except IntegrityError:
-            return False  # stored meanwhile by another writer: the unique doc_id keeps one copy
+            if self.has(extraction.document.doc_id):
+                return False  # stored meanwhile by another writer: the unique doc_id keeps one copy
+            raise
 
     def _add(self, conn: Connection, ex: Extraction) -> bool:
         doc = ex.document
