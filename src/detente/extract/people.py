@@ -311,6 +311,8 @@ class PeopleFinder:
                 break
             org = self._canonical_org(" ".join(t.text for t in ent_tokens))
             tokens = tokens[len(ent_tokens) :]
+        while tokens and tokens[-1].lower_ in self.lex.honorifics:  # "Prime Minister Sheikh X"
+            tokens = tokens[:-1]
         role_words = [t.text for t in tokens]
         if not role_words or not self._has_role_head(role_words):
             rev = self._reverse_apposition(span, first)

@@ -40,7 +40,7 @@ def _one_input(item: str, settings: Settings) -> Iterator[RawDocument | Problem]
         return
     path = Path(item)
     if path.is_dir():
-        files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in KNOWN)
+        files = sorted(p for p in path.rglob("*") if p.is_file() and _article_file(p, path))
         if not files:
             yield Problem(item, "folder holds no .txt, .html, .jsonl or feed files")
         for f in files:
@@ -56,6 +56,16 @@ def _one_input(item: str, settings: Settings) -> Iterator[RawDocument | Problem]
                 yield from _from_file(Path(m), settings)
     else:
         yield Problem(item, "no such file, folder or URL")
+
+
+NOT_ARTICLES = {"readme", "license", "licence", "changelog", "contributing", "notice", "authors", "copying"}
+
+
+def _article_file(path: Path, root: Path) -> bool:
+    """Files a folder scan reads: known kinds, no hidden files, no README/LICENSE-style notes."""
+    if path.suffix.lower() not in KNOWN or path.stem.lower() in NOT_ARTICLES:
+        return False
+    return not any(part.startswith(".") for part in path.relative_to(root).parts)
 
 
 def _from_file(path: Path, settings: Settings) -> Iterator[RawDocument | Problem]:
