@@ -138,6 +138,23 @@ class Resolver:
                     return Speaker(None, phrase, "noun")  # "analysts", "sources": unnamed
         return None
 
+    def with_phrase(self, who: Speaker | None, head: Token) -> Speaker | None:
+        """The speaker, its mention widened to the whole noun phrase that names it
+        ("longtime Democratic pollster Pat Caddell", "the Kremlin"): the span a reader would mark."""
+        if who is None or who.via == "pronoun" or head.pos_ == "PRON":
+            return who
+        start = head.left_edge.i
+        end = head.i + 1
+        while (
+            end < len(self.doc)
+            and self.doc[end].dep_ in ("flat", "compound")
+            and self.doc[end].head.i == head.i
+        ):
+            end += 1
+        while start < head.i and (self.doc[start].is_punct or self.doc[start].dep_ == "cc"):
+            start += 1
+        return Speaker(who.name, self.doc[start:end], who.via)
+
     def mention_span(self, tok: Token) -> Span:
         c = self.person_at[tok.i]
         i, j = tok.i, tok.i + 1

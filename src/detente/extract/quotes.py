@@ -101,7 +101,7 @@ class QuoteFinder:
             if t.lower_ == "according" and t.i + 1 < len(self.doc) and self.doc[t.i + 1].lower_ == "to":
                 obj = next((c for c in self.doc[t.i + 1].children if c.dep_ == "pobj"), None)
                 if obj is not None:
-                    who = self.r.resolve(obj)
+                    who = self.r.with_phrase(self.r.resolve(obj), obj)
                     if who is not None:
                         found.append(
                             Attribution(who, self.doc[t.i : t.i + 2], t.idx, obj.idx + len(obj.text))
@@ -117,7 +117,7 @@ class QuoteFinder:
                 subj = self.r.subject_of(t)
                 if subj is None:
                     continue
-                who = self.r.resolve(subj)
+                who = self.r.with_phrase(self.r.resolve(subj), subj)
                 if who is not None:
                     found.append(
                         Attribution(who, t, min(subj.idx, t.idx), max(subj.idx, t.idx) + len(t.text))
