@@ -10,6 +10,8 @@ from spacy.tokens import Doc
 
 from detente.config import Settings
 from detente.extract.actors import ActorResolver
+from detente.extract.agreements import AgreementFinder
+from detente.extract.events import EventFinder
 from detente.extract.gazetteer import Gazetteer
 from detente.extract.lexicon import load_lexicon
 from detente.extract.mentions import Resolver
@@ -38,6 +40,8 @@ class Extractor:
         self.people = PeopleFinder(self.gazetteer, lexicon)
         self.quotes = QuoteFinder(self.gazetteer, lexicon)
         self.positions = PositionFinder()
+        self.agreements = AgreementFinder()
+        self.events = EventFinder()
 
     def extract(self, document: Document) -> Extraction:
         return next(self.extract_many([document]))
@@ -58,4 +62,6 @@ class Extractor:
         quotes = self.quotes.find(resolver)
         actors = ActorResolver(resolver, self.gazetteer, self.lexicon)
         positions = self.positions.find(resolver, actors, quotes, document.date)
-        return Extraction(document=document, people=people, quotes=quotes, positions=positions)
+        agreements = self.agreements.find(resolver, actors, document.date)
+        events = self.events.find(resolver, actors, document.date)
+        return Extraction(document, people, quotes, positions, agreements, events)

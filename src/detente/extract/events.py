@@ -1,0 +1,168 @@
+"""Events: calls, meetings, summits, talks, statements and attacks, with who, where and when.
+
+An event needs a trigger ("held a call", "summit", "met with a delegation", "announced") and
+enough to place it: participants, and a date or a place. Dates resolve against the article
+date; an event told without a date takes the date of the sentence just before it when that
+one gave a date (news tells a day's events in order). Places are the named locations that
+follow "in", "at" or "during" in the sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+from spacy.tokens import Span
+
+from detente.config import DATA_DIR
+from detente.extract.actors import ActorResolver
+from detente.extract.dates import first_date
+from detente.extract.mentions import Resolver
+from detente.records import Event, Evidence
+
+PLACE_LABELS = ("GPE", "LOC", "FAC")
+PLACE_PREPS = ("in", "at", "during")
+CARRY_SENTENCES = 3
+
+
+@lru_cache(maxsize=4)
+def load_triggers(path: Path = DATA_DIR / "negotiation.yaml") -> dict[str, tuple[str, ...]]:
+    with open(path, encoding="utf-8") as f:
+        raw = yaml.safe_load(f)
+    return {k: tuple(v) for k, v in raw["events"].items()}
+
+
+class EventFinder:
+    def __init__(self, triggers: dict[str, tuple[str, ...]] | None = None) -> None:
+        self.triggers = triggers or load_triggers()
+
+    def find(self, resolver: Resolver, actors: ActorResolver, doc_date: str | None) -> list[Event]:
+        self.r, self.actors = resolver, actors
+        self.summits = len(re.findall(r"\bsummit\b", resolver.text.lower())) >= 2
+        events: list[Event] = []
+        recent: list[tuple[int, str]] = []  # (sentence number, date) of sentences that gave one
+        for n, sent in enumerate(resolver.ix.sents):
+            date = first_date(sent.text, doc_date)
+            if date:
+                recent.append((n, date))
+            kind = self._kind(sent)
+            if kind is None or any(t.dep_ == "neg" and t.head.dep_ == "ROOT" for t in sent):
+                continue  # no trigger, or "did not attend the meeting"
+            if not date:
+                date = next(
+                    (d for k, d in reversed(recent) if n - k <= CARRY_SENTENCES and len(d) >= 10), None
+                )
+            people, parties = self._participants(sent)
+            place = self._place(sent, statement=kind == "statement")
+            if kind == "talks" and not place:
+                continue  # "open to peace talks" names a topic, not a round of talks
+            if kind == "statement" and not date:
+                continue
+            if kind == "meeting" and place and self.summits:
+                kind = "summit"  # the article calls the leaders' meeting a summit elsewhere
+            participants = people or parties
+            if not participants or not (date or place):
+                continue
+            if kind == "statement" and not (people or parties):
+                continue
+            text = sent.text.strip()
+            start = sent.start_char + (len(sent.text) - len(sent.text.lstrip()))
+            events.append(
+                Event(
+                    type=kind,  # type: ignore[arg-type]
+                    participants=participants,
+                    evidence=Evidence(start, start + len(text), text, text),
+                    date=date,
+                    place=place,
+                    confidence=0.7 if people else 0.5,
+                )
+            )
+        return _merge(events)
+
+    def _kind(self, sent: Span) -> str | None:
+        low = sent.text.lower()
+        if re.search(r"\bmet\b|\bmeeting\b", low) and "delegation" in low:
+            return "talks"
+        for kind, words in self.triggers.items():
+            for w in words:
+                if re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", low):
+                    return kind
+        return None
+
+    def _participants(self, sent: Span) -> tuple[list[str], list[str]]:
+        people: list[str] = []
+        parties: list[str] = []
+        for tok in sent:
+            if tok.i in self.r.person_at:
+                name = self.r.person_at[tok.i].name
+                if name not in people:
+                    people.append(name)
+            elif tok.ent_type_ in ("GPE", "NORP", "ORG"):
+                ent = self.r.entity_of(tok)
+                actor = self.actors.of_name(ent.text if ent is not None else tok.text)
+                if actor is not None and actor.party not in parties:
+                    parties.append(actor.party)
+        return people, parties
+
+    def _place(self, sent: Span, statement: bool = False) -> str | None:
+        ents = [
+            e
+            for e in sent.ents
+            if e.label_ in PLACE_LABELS
+            or (e.label_ == "ORG" and e.text.endswith(("Office", "Palace", "House")))
+        ]
+        for e in ents:
+            before = sent.doc[e.start - 1] if e.start > 0 else None
+            if before is not None and before.lower_ == "the" and e.start > 1:
+                before = sent.doc[e.start - 2]
+            if before is None or before.lower_ not in PLACE_PREPS:
+                continue
+            if statement and before.lower_ != "at" and e.label_ == "GPE":
+                continue  # "sirens in Kyiv after Putin announced": not where the statement was made
+            place = e.text
+            nxt = e.end
+            # "at the Elysee Palace in Paris"
+            if (
+                nxt + 1 < len(sent.doc)
+                and sent.doc[nxt].lower_ == "in"
+                and sent.doc[nxt + 1].ent_type_ == "GPE"
+            ):
+                city = next((x for x in ents if x.start == nxt + 1), None)
+                if city is not None:
+                    return _no_article(place) + ", " + city.text
+            # "Riyadh, Saudi Arabia"
+            if nxt + 1 < len(sent.doc) and sent.doc[nxt].text == "," and sent.doc[nxt + 1].ent_type_ == "GPE":
+                tail = next((x for x in ents if x.start == nxt + 1), None)
+                if tail is not None:
+                    place = f"{place}, {tail.text}"
+            return _no_article(place)
+        return None
+
+
+def _no_article(place: str) -> str:
+    return re.sub(r"^the\s+", "", place, flags=re.I)
+
+
+def _merge(events: list[Event]) -> list[Event]:
+    out: list[Event] = []
+    for e in events:
+        twin = next(
+            (
+                o
+                for o in out
+                if o.type == e.type
+                and o.date == e.date
+                and (o.place == e.place or not o.place or not e.place)
+            ),
+            None,
+        )
+        if twin is None:
+            out.append(e)
+            continue
+        twin.place = twin.place or e.place
+        for p in e.participants:
+            if p not in twin.participants:
+                twin.participants.append(p)
+    return out
