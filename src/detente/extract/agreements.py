@@ -196,7 +196,7 @@ class AgreementFinder:
             ):
                 continue
             if self._conditional(tok) or (
-                tok.tag_ in ("VB", "VBG") and tok.head.lemma_.lower() in ("deny", "refuse", "reject")
+                any(a.lemma_.lower() in ("deny", "refuse", "reject", "dismiss") for a in tok.ancestors)
             ):
                 continue
             if (
@@ -263,7 +263,7 @@ class AgreementFinder:
             after = low[end : end + 40]
             m = re.match(r"\s*-?\s*([a-z]+)", after)
             unit = self.v.units.get(m.group(1)) if m else None
-            if re.match(r"\s*(?:on each side|each|per side|apiece)\b", after) or re.match(
+            if re.match(r"\s*(?:[a-z]+\s+){0,2}?(?:on each side|each|per side|apiece)\b", after) or re.match(
                 r"\s*-?for-?\s*\d", after
             ):
                 terms.setdefault("per_side", as_int(value))
