@@ -18,6 +18,7 @@ install: $(STAMP)
 demo: $(STAMP)
 	@mkdir -p $(dir $(DB))
 	$(BIN)/detente ingest examples --db $(DB)
+	$(BIN)/detente timeline --db $(DB)
 	$(BIN)/detente summary --db $(DB)
 
 test: $(STAMP)

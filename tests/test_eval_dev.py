@@ -16,7 +16,15 @@ from detente.export.eval_format import to_eval
 from detente.pipeline import extract_inputs
 from detente.records import Extraction
 
-FLOORS = {"clean": 1.0, "quotes": 0.85, "attributed": 0.75, "people": 0.85, "positions": 0.60}
+FLOORS = {
+    "clean": 1.0,
+    "quotes": 0.85,
+    "attributed": 0.75,
+    "people": 0.85,
+    "positions": 0.60,
+    "agreements": 0.80,
+    "events": 0.70,
+}
 
 
 @pytest.fixture(scope="module")

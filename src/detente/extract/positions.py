@@ -109,7 +109,15 @@ class PositionFinder:
                     (weak if term in self.v.weak else strong).append(issue)
                     break
         if strong:
-            return list(dict.fromkeys(strong))
+            found = list(dict.fromkeys(strong))
+            # "stop attacks on energy infrastructure" is about the infrastructure, not a general truce
+            if (
+                "infrastructure" in found
+                and "ceasefire" in found
+                and not any(_has_phrase(words, t) for t in ("ceasefire", "truce", "cease-fire", "armistice"))
+            ):
+                found.remove("ceasefire")
+            return found
         return list(dict.fromkeys(weak))[:1]
 
     # ---- context ------------------------------------------------------------------------
@@ -258,26 +266,33 @@ class PositionFinder:
         return False
 
     def _excluded(self, cue: Token) -> set[Token]:
-        """Scope tokens that do not name the object of a stance: conditions, scene-setting
-        phrases ("after talks in Riyadh") and negated parts ("and certainly not to X")."""
+        """Scope tokens that do not name the object of a stance: conditions ("if his demands
+        were met, ..."), scene-setting phrases ("after talks in Riyadh"), negated parts ("and
+        certainly not to X") and coordinated clauses ("agreed to X, but rejected Y")."""
         out: set[Token] = set()
+        doc = cue.doc
         for t in cue.subtree:
             if t.i == cue.i:
                 continue
-            if (
-                (
-                    t.dep_ == "advcl"
-                    and any(c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in t.children)
-                )
-                or (t.dep_ == "prep" and t.lower_ in self.v.scene_preps)
-                or (
-                    t.head.i != cue.i
-                    and any(c.dep_ == "neg" for c in t.children)
-                    and t.pos_ in ("ADP", "NOUN", "PRON")
-                )
+            if t.dep_ == "advcl" and any(
+                c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in t.children
             ):
                 out.update(t.subtree)
+                # A preposed condition runs on to the main clause's subject ("if X, the Y that Z, he would").
+                subject = next(
+                    (c for c in t.head.children if c.dep_ in ("nsubj", "nsubjpass") and c.i > t.i), None
+                )
+                if subject is not None:
+                    out.update(doc[t.left_edge.i : subject.left_edge.i])
+            elif self._aside(t, cue):
+                out.update(t.subtree)
         return out
+
+    def _aside(self, t: Token, cue: Token) -> bool:
+        scene = t.dep_ == "prep" and t.lower_ in self.v.scene_preps
+        negated = t.pos_ == "ADP" and any(c.dep_ == "neg" for c in t.children)
+        other_clause = t.dep_ == "conj" and t.head.i == cue.i and t.pos_ in ("VERB", "AUX")
+        return scene or negated or other_clause
 
     def _sponsor(self, tok: Token) -> Token | None:
         """ "US-backed": the token naming the sponsor of a proposal."""

@@ -17,7 +17,15 @@ from sqlalchemy.exc import IntegrityError
 from detente.records import Extraction, Person, Problem
 from detente.store import fulltext
 from detente.store import schema as s
-from detente.store.rows import DocumentRow, PersonRow, PositionRow, QuoteRow, SearchHit
+from detente.store.rows import (
+    AgreementRow,
+    DocumentRow,
+    EventRow,
+    PersonRow,
+    PositionRow,
+    QuoteRow,
+    SearchHit,
+)
 
 
 def person_key(name: str) -> str:
@@ -363,6 +371,48 @@ class Store:
         if actor:
             rows = [r for r in rows if person_key(actor) == person_key(r.actor)]
         return rows
+
+    def agreements(self, party: str | None = None) -> list[AgreementRow]:
+        a, d = s.agreements, s.documents
+        stmt = (
+            select(
+                a.c.id,
+                d.c.doc_id,
+                d.c.name.label("document_name"),
+                a.c.type,
+                a.c.parties,
+                a.c.terms,
+                a.c.status,
+                func.coalesce(a.c.date, d.c.date).label("date"),
+                a.c.evidence,
+            )
+            .join(d, d.c.id == a.c.document_id)
+            .order_by(func.coalesce(a.c.date, d.c.date).nulls_last(), a.c.id)
+        )
+        with self.engine.connect() as conn:
+            rows = [AgreementRow(**r._mapping) for r in conn.execute(stmt)]
+        if party:
+            rows = [r for r in rows if any(person_key(party) == person_key(p) for p in r.parties)]
+        return rows
+
+    def events(self) -> list[EventRow]:
+        e, d = s.events, s.documents
+        stmt = (
+            select(
+                e.c.id,
+                d.c.doc_id,
+                d.c.name.label("document_name"),
+                e.c.type,
+                e.c.participants,
+                e.c.date,
+                e.c.place,
+                e.c.evidence,
+            )
+            .join(d, d.c.id == e.c.document_id)
+            .order_by(e.c.date.nulls_last(), e.c.id)
+        )
+        with self.engine.connect() as conn:
+            return [EventRow(**r._mapping) for r in conn.execute(stmt)]
 
     def stats(self) -> dict[str, int]:
         tables = {

@@ -72,3 +72,28 @@ class PositionRow:
     date: str | None
     evidence: str
     sentence: str
+
+
+@dataclass(frozen=True, slots=True)
+class AgreementRow:
+    id: int
+    doc_id: str
+    document_name: str
+    type: str
+    parties: list[str]
+    terms: dict
+    status: str
+    date: str | None
+    evidence: str
+
+
+@dataclass(frozen=True, slots=True)
+class EventRow:
+    id: int
+    doc_id: str
+    document_name: str
+    type: str
+    participants: list[str]
+    date: str | None
+    place: str | None
+    evidence: str
