@@ -80,10 +80,14 @@ def timeline(db: DbOption = None) -> None:
         items.append((a.date or "", f"{a.type} ({a.status})", ", ".join(a.parties), a.evidence))
     for s in moves:
         what = f"{s.actor} on {s.issue}: {s.before.stance} -> {s.after.stance}"
-        proof = f"{s.before.date}: {s.before.evidence}\n{s.after.date}: {s.after.evidence}"
+        proof = f"{s.before.date}: {_short(s.before.evidence)}\n{s.after.date}: {_short(s.after.evidence)}"
         items.append((s.after.date or "", "stance shift", what, proof))
     items.sort(key=lambda i: (i[0] == "", i[0]))
     table = Table("date", "what", "who", "evidence", show_lines=True)
     for date, what, who, ev in items:
-        table.add_row(date, what, escape(who), escape(ev[:300]))
+        table.add_row(date, what, escape(who), escape(ev if what == "stance shift" else _short(ev)))
     out.print(table if items else "Nothing dated yet.")
+
+
+def _short(text: str, limit: int = 150) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
