@@ -52,12 +52,15 @@ def load_vocab(path: Path = DATA_DIR / "negotiation.yaml") -> AgreementVocab:
     )
 
 
+@lru_cache(maxsize=64)
+def _pattern(words: tuple[str, ...]) -> re.Pattern[str]:
+    alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])")
+
+
 def _find(words: tuple[str, ...], text: str) -> list[tuple[int, int, str]]:
-    out = []
-    for w in words:
-        for m in re.finditer(rf"(?<![\w-]){re.escape(w)}(?![\w-])", text):
-            out.append((m.start(), m.end(), w))
-    return out
+    """Whole-word occurrences of any of ``words`` (longest first at each place)."""
+    return [(m.start(), m.end(), m.group(0)) for m in _pattern(words).finditer(text)]
 
 
 class AgreementFinder:
@@ -94,14 +97,9 @@ class AgreementFinder:
             window_end = mentions[k + 1][0] if k + 1 < len(mentions) else len(text)
             window = text[window_start:window_end]
             terms = self._terms(window)
-            scope = next(
-                (
-                    s
-                    for s in self.v.partial_scopes
-                    if re.search(rf"\b{re.escape(s)}\b", low[start:window_end])
-                ),
-                None,
-            )
+            near = low[start : min(window_end, start + 70)]
+            hits = {w for _s, _e, w in _find(self.v.partial_scopes, near)}
+            scope = next((w for w in self.v.partial_scopes if w in hits), None)  # the list ranks them
             if kind == "ceasefire" and scope:
                 kind = "partial_ceasefire"
             if scope and kind == "partial_ceasefire":
@@ -143,9 +141,7 @@ class AgreementFinder:
             tok = next((t for t in sent if t.idx - sent.start_char == s), None)
             if tok is None or tok.pos_ != "NOUN":
                 continue  # "would halt its strikes": a verb, not a named arrangement
-            if w in ("stop", "halt", "pause", "moratorium") and any(
-                re.search(rf"\b{re.escape(sc)}\b", low[e : e + 60]) for sc in self.v.partial_scopes
-            ):
+            if w in ("stop", "halt", "pause", "moratorium") and _find(self.v.partial_scopes, low[e : e + 60]):
                 typed.append((s, e, "partial_ceasefire"))
         typed.sort()
         merged: list[tuple[int, int, str]] = []

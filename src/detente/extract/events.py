@@ -25,6 +25,12 @@ from detente.records import Event, Evidence
 PLACE_LABELS = ("GPE", "LOC", "FAC")
 PLACE_PREPS = ("in", "at", "during")
 CARRY_SENTENCES = 3
+# A cheap test before the date resolver: digits, month or weekday names, relative words.
+MAY_HOLD_DATE = re.compile(
+    r"\d|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun|today|tonight|"
+    r"yesterday|week|this morning|this evening)",
+    re.I,
+)
 
 
 @lru_cache(maxsize=4)
@@ -37,6 +43,10 @@ def load_triggers(path: Path = DATA_DIR / "negotiation.yaml") -> dict[str, tuple
 class EventFinder:
     def __init__(self, triggers: dict[str, tuple[str, ...]] | None = None) -> None:
         self.triggers = triggers or load_triggers()
+        self.patterns = {
+            kind: re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(w) for w in words) + r")(?![\w-])")
+            for kind, words in self.triggers.items()
+        }
 
     def find(self, resolver: Resolver, actors: ActorResolver, doc_date: str | None) -> list[Event]:
         self.r, self.actors = resolver, actors
@@ -44,7 +54,7 @@ class EventFinder:
         events: list[Event] = []
         recent: list[tuple[int, str]] = []  # (sentence number, date) of sentences that gave one
         for n, sent in enumerate(resolver.ix.sents):
-            date = first_date(sent.text, doc_date)
+            date = first_date(sent.text, doc_date) if MAY_HOLD_DATE.search(sent.text) else None
             if date:
                 recent.append((n, date))
             kind = self._kind(sent)
@@ -85,10 +95,9 @@ class EventFinder:
         low = sent.text.lower()
         if re.search(r"\bmet\b|\bmeeting\b", low) and "delegation" in low:
             return "talks"
-        for kind, words in self.triggers.items():
-            for w in words:
-                if re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", low):
-                    return kind
+        for kind, pattern in self.patterns.items():
+            if pattern.search(low):
+                return kind
         return None
 
     def _participants(self, sent: Span) -> tuple[list[str], list[str]]:
