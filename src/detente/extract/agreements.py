@@ -121,14 +121,18 @@ class AgreementFinder:
 
     def _mentions(self, sent: Span, low: str) -> list[tuple[int, int, str]]:
         """Typed mentions of agreements in a sentence, in order, one per stretch of words."""
-        names = [
-            (e.start_char - sent.start_char, e.end_char - sent.start_char)
-            for e in sent.ents
-            if e.label_ in ("ORG", "EVENT", "LAW", "FAC")
-        ]
         typed: list[tuple[int, int, str]] = []
-        for kind, words in self.v.types:
-            for s, e, _w in _find(words, low):
+        candidates = [(kind, _find(words, low)) for kind, words in self.v.types]
+        names: list[tuple[int, int]] = []
+        if any(found for _kind, found in candidates):
+            names = [
+                (e.start_char - sent.start_char, e.end_char - sent.start_char)
+                for e in self.r.ix.ents
+                if e.label_ in ("ORG", "EVENT", "LAW", "FAC")
+                and sent.start_char <= e.start_char < sent.end_char
+            ]
+        for kind, found in candidates:
+            for s, e, _w in found:
                 if any(a <= s and e <= b for a, b in names):
                     continue  # "North Atlantic Treaty Organization" names no treaty being made
                 if not any(a < e and s < b for a, b, _ in typed):

@@ -74,6 +74,18 @@ def load_vocab(path: Path = DATA_DIR / "positions.yaml") -> PositionVocab:
     )
 
 
+def issue_patterns(vocab: PositionVocab) -> dict[str, re.Pattern[str]]:
+    """One compiled alternation per issue, longest terms first."""
+    return {
+        issue: re.compile(
+            r"(?<![\w-])(?:"
+            + "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True))
+            + r")(?![\w-])"
+        )
+        for issue, terms in vocab.issues.items()
+    }
+
+
 def _has_phrase(words: str, phrase: str) -> bool:
     return re.search(rf"(?<![\w-]){re.escape(phrase)}(?![\w-])", words) is not None
 
@@ -83,6 +95,7 @@ class PositionFinder:
 
     def __init__(self, vocab: PositionVocab | None = None) -> None:
         self.v = vocab or load_vocab()
+        self.patterns = issue_patterns(self.v)
 
     def find(
         self, resolver: Resolver, actors: ActorResolver, quotes: list[Quote], date: str | None
@@ -103,11 +116,10 @@ class PositionFinder:
         lemmas = " ".join(t.lemma_.lower() for t in tokens)
         strong: list[str] = []
         weak: list[str] = []
-        for issue, terms in self.v.issues.items():
-            for term in terms:
-                if _has_phrase(words, term) or _has_phrase(lemmas, term):
-                    (weak if term in self.v.weak else strong).append(issue)
-                    break
+        for issue, pattern in self.patterns.items():
+            hits = {m.group(0) for text in (words, lemmas) for m in pattern.finditer(text)}
+            if hits:
+                (strong if any(h not in self.v.weak for h in hits) else weak).append(issue)
         if strong:
             found = list(dict.fromkeys(strong))
             # "stop attacks on energy infrastructure" is about the infrastructure, not a general truce
