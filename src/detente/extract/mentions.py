@@ -87,9 +87,12 @@ class Resolver:
             c = self.person_at[head.i]
             return Speaker(c.name, self.mention_span(head), "name")
         # "Russian lawmaker Andrey Klishas", "former US ambassador ... Michael McFaul": the name inside.
-        for t in head.children:
-            if t.dep_ in ("compound", "appos", "flat", "nmod") and t.i in self.person_at:
-                return Speaker(self.person_at[t.i].name, self.mention_span(t), "name")
+        # "Deputy Prime Minister and Foreign Minister Ishaq Dar": through a coordinated title too.
+        heads = [head, *(c for c in head.children if c.dep_ == "conj" and c.pos_ in ("NOUN", "PROPN"))]
+        for h in heads:
+            for t in h.children:
+                if t.dep_ in ("compound", "appos", "flat", "nmod") and t.i in self.person_at:
+                    return Speaker(self.person_at[t.i].name, self.mention_span(t), "name")
         low = head.lower_
         if head.pos_ == "PRON" or low in PRONOUNS_M | PRONOUNS_F | PRONOUNS_IT | PRONOUNS_THEY:
             return self.pronoun(head)

@@ -303,7 +303,12 @@ class PeopleFinder:
         while tokens and tokens[0].lower_ in ("of", "to", "for", "and"):
             tokens = tokens[1:]
         # A leading nationality or organisation is the org: "Russian President", "IRGC commander".
-        while tokens and tokens[0].ent_type_ in ORG_LABELS and org is None:
+        while (
+            tokens
+            and tokens[0].ent_type_ in ORG_LABELS
+            and tokens[0].lower_ not in self.lex.role_modifiers  # "Defence Minister" is a role
+            and org is None
+        ):
             ent_tokens = [tokens[0]]
             while len(ent_tokens) < len(tokens) and tokens[len(ent_tokens)].ent_iob_ == "I":
                 ent_tokens.append(tokens[len(ent_tokens)])
