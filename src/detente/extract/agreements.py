@@ -135,6 +135,8 @@ class AgreementFinder:
             for s, e, _w in found:
                 if any(a <= s and e <= b for a, b in names):
                     continue  # "North Atlantic Treaty Organization" names no treaty being made
+                if re.search(r"\b(?:no|not a|not any|without a)\s+(?:\w+\s+)?$", low[max(0, s - 20) : s]):
+                    continue  # "announced no ceasefire"
                 if not any(a < e and s < b for a, b, _ in typed):
                     typed.append((s, e, kind))
         # Untyped nouns ("a 30-day stop of attacks against energy infrastructure") become partial
@@ -270,6 +272,12 @@ class AgreementFinder:
                 continue
             if unit is None and m and m.group(1) in ("for",):
                 continue
+            if (
+                unit is not None
+                and re.match(r"\s*-?\s*[a-z]+\s+of\b", after)
+                and unit in ("days", "hours", "weeks", "months")
+            ):
+                continue  # "after five days of fighting": how long something lasted, not a term
             if unit is not None:
                 terms.setdefault(unit, as_int(value))
         return terms

@@ -52,6 +52,7 @@ MONTH_ONLY = re.compile(
     rf"\b(?:in|since|during|by|until|early|late|mid-?)\s+{MONTH_RE}(?:\s+(?P<year>\d{{4}}))?\b", re.I
 )
 YEAR_ONLY = re.compile(r"\b(?:in|since|of|during)\s+(?P<year>(?:19|20)\d{2})\b")
+FUTURE = re.compile(r"\b(?:will|would|'ll|is to|are to|is due|are due|plans? to|scheduled)\b", re.I)
 RELATIVE = {
     "today": 0,
     "tonight": 0,
@@ -114,7 +115,9 @@ def resolve_dates(text: str, doc_date: str | None) -> list[tuple[int, int, str]]
             continue
         wd = WEEKDAYS[m["wd"].lower()]
         modifier = (m["next"] or "").strip().lower()
-        if modifier == "next":
+        clause = re.split(r"[\"“”,;.:]", text[max(0, m.start() - 60) : m.start()])[-1]
+        ahead = FUTURE.search(clause) is not None  # in the weekday's own clause, not in a quote before it
+        if modifier == "next" or (ahead and modifier != "last"):  # "will meet on Friday": the coming one
             delta = (wd - ref.weekday()) % 7 or 7
         else:
             delta = -((ref.weekday() - wd) % 7)

@@ -61,6 +61,8 @@ class EventFinder:
             if kind is None or any(t.dep_ == "neg" and t.head.dep_ == "ROOT" for t in sent):
                 continue  # no trigger, or "did not attend the meeting"
             if not date:
+                if self._future(sent, kind):
+                    continue  # "talks would start soon": not (yet) an event
                 date = next(
                     (d for k, d in reversed(recent) if n - k <= CARRY_SENTENCES and len(d) >= 10), None
                 )
@@ -100,6 +102,18 @@ class EventFinder:
                 return kind
         return None
 
+    def _future(self, sent: Span, kind: str) -> bool:
+        """Whether the verb governing the event's trigger is in the future ("would start")."""
+        m = self.patterns[kind].search(sent.text.lower()) if kind in self.patterns else None
+        if m is None:
+            return False
+        tok = next((t for t in sent if t.idx - sent.start_char >= m.start()), None)
+        while tok is not None and tok.pos_ not in ("VERB", "AUX") and tok.head.i != tok.i:
+            tok = tok.head
+        return tok is not None and any(
+            c.dep_ == "aux" and c.lower_ in ("will", "would", "'ll", "shall") for c in tok.children
+        )
+
     def _participants(self, sent: Span) -> tuple[list[str], list[str]]:
         people: list[str] = []
         parties: list[str] = []
@@ -124,7 +138,7 @@ class EventFinder:
         ]
         for e in ents:
             before = sent.doc[e.start - 1] if e.start > 0 else None
-            if before is not None and before.lower_ == "the" and e.start > 1:
+            if before is not None and before.lower_ in ("the", "a", "an") and e.start > 1:
                 before = sent.doc[e.start - 2]
             if before is None or before.lower_ not in PLACE_PREPS:
                 continue
@@ -164,6 +178,7 @@ def _merge(events: list[Event]) -> list[Event]:
                 if o.type == e.type
                 and o.date == e.date
                 and (o.place == e.place or not o.place or not e.place)
+                and set(o.participants) & set(e.participants)
             ),
             None,
         )
