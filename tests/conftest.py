@@ -24,5 +24,16 @@ def shared_dir() -> Path:
 
 
 @pytest.fixture(scope="session")
+def eval_score(shared_dir: Path):
+    """The extraction benchmark's own scorer, ../shared/eval/score.py, as a module."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("detente_eval_score", shared_dir / "eval" / "score.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="session")
 def examples_dir() -> Path:
     return REPO / "examples"

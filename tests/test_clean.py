@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
-import json
-
 from detente.clean import clean, content_key
 from detente.clean.boilerplate import filter_lines
 from detente.config import Settings
@@ -114,19 +111,12 @@ def test_metadata_date_wins(tmp_path):
     assert doc.date == "2025-05-10" and doc.date_source == "metadata"
 
 
-def test_dev_benchmark_clean_score_is_perfect(shared_dir):
+def test_dev_benchmark_clean_score_is_perfect(shared_dir, eval_score):
     """Every kept sentence present, every boilerplate string gone, every title right."""
-    spec = importlib.util.spec_from_file_location("score", shared_dir / "eval" / "score.py")
-    score = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(score)
     system = {}
     for item in iter_raw([str(shared_dir / "corpus" / "dev")], Settings()):
         doc = clean(item, Settings())
         assert isinstance(doc, Document), doc
         system[doc.name] = {"doc": doc.name, "title": doc.title, "text": doc.text}
-    gold = {}
-    with open(shared_dir / "eval" / "dev" / "gold.jsonl", encoding="utf-8") as f:
-        for line in f:
-            g = json.loads(line)
-            gold[g["doc"]] = g
-    assert score.score(gold, system)["clean"] == 1.0
+    gold = eval_score.load(str(shared_dir / "eval" / "dev" / "gold.jsonl"))
+    assert eval_score.score(gold, system)["clean"] == 1.0

@@ -6,7 +6,6 @@ held-out set is scored the same way by the benchmark's owners.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 
 import pytest
@@ -28,10 +27,8 @@ FLOORS = {
 
 
 @pytest.fixture(scope="module")
-def scores(shared_dir):
-    spec = importlib.util.spec_from_file_location("score", shared_dir / "eval" / "score.py")
-    score = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(score)
+def scores(shared_dir, eval_score):
+    score = eval_score
     system = {}
     for item in extract_inputs([str(shared_dir / "corpus" / "dev")], Settings()):
         assert isinstance(item, Extraction), item

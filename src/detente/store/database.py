@@ -169,41 +169,13 @@ class Store:
                     for q in ex.quotes
                 ],
             )
-        if ex.positions:
-            conn.execute(insert(s.positions), [_position_values(doc_row, p) for p in ex.positions])
-        if ex.agreements:
-            conn.execute(
-                insert(s.agreements),
-                [
-                    {
-                        "document_id": doc_row,
-                        "type": a.type,
-                        "parties": list(a.parties),
-                        "terms": dict(a.terms),
-                        "status": a.status,
-                        "date": a.date,
-                        "confidence": a.confidence,
-                        **_evidence(a.evidence),
-                    }
-                    for a in ex.agreements
-                ],
-            )
-        if ex.events:
-            conn.execute(
-                insert(s.events),
-                [
-                    {
-                        "document_id": doc_row,
-                        "type": e.type,
-                        "participants": list(e.participants),
-                        "date": e.date,
-                        "place": e.place,
-                        "confidence": e.confidence,
-                        **_evidence(e.evidence),
-                    }
-                    for e in ex.events
-                ],
-            )
+        for table, records in (
+            (s.positions, ex.positions),
+            (s.agreements, ex.agreements),
+            (s.events, ex.events),
+        ):
+            if records:
+                conn.execute(insert(table), [_record_values(doc_row, r, table) for r in records])
         return True
 
     def _person_id(self, conn: Connection, person: Person) -> int:
@@ -440,24 +412,18 @@ def _speaker_matches(query: str, name: str | None) -> bool:
     return q == n or q in n.split() or (" " in q and same_person(q, n))
 
 
-def _evidence(ev: Any) -> dict[str, Any]:
-    return {"start": ev.start, "end": ev.end, "evidence": ev.text, "sentence": ev.sentence}
-
-
-def _position_values(doc_row: int, p: Any) -> dict[str, Any]:
-    return {
-        "document_id": doc_row,
-        "actor": p.actor,
-        "issue": p.issue,
-        "stance": p.stance,
-        "speaker": p.speaker,
-        "source_kind": p.source_kind,
-        "conditional": p.conditional,
-        "red_line": p.red_line,
-        "confidence": p.confidence,
-        "date": p.date,
-        **_evidence(p.evidence),
-    }
+def _record_values(doc_row: int, record: Any, table: Any) -> dict[str, Any]:
+    """A position, agreement or event as a row: same-named fields, plus its evidence."""
+    ev = record.evidence
+    values: dict[str, Any] = {"document_id": doc_row, "start": ev.start, "end": ev.end}
+    values.update(evidence=ev.text, sentence=ev.sentence)
+    for column in (c.name for c in table.columns):
+        if column not in values and column != "id" and hasattr(record, column):
+            value = getattr(record, column)
+            values[column] = (
+                list(value) if isinstance(value, list) else dict(value) if isinstance(value, dict) else value
+            )
+    return values
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:

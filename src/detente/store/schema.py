@@ -26,6 +26,17 @@ SCHEMA_VERSION = 1
 
 metadata = MetaData()
 
+
+def evidence_columns() -> list[Column]:
+    """Where an extracted item stands in its document: offsets into the text, the words, the sentence."""
+    return [
+        Column("start", Integer, nullable=False),
+        Column("end", Integer, nullable=False),
+        Column("evidence", Text, nullable=False),
+        Column("sentence", Text, nullable=False),
+    ]
+
+
 meta = Table("meta", metadata, Column("key", String(64), primary_key=True), Column("value", Text))
 
 documents = Table(
@@ -113,10 +124,7 @@ positions = Table(
     Column("red_line", Boolean, nullable=False),
     Column("confidence", Float, nullable=False),
     Column("date", String(10)),
-    Column("start", Integer, nullable=False),
-    Column("end", Integer, nullable=False),
-    Column("evidence", Text, nullable=False),
-    Column("sentence", Text, nullable=False),
+    *evidence_columns(),
 )
 
 agreements = Table(
@@ -130,10 +138,7 @@ agreements = Table(
     Column("status", String(16), nullable=False),
     Column("date", String(10)),
     Column("confidence", Float, nullable=False),
-    Column("start", Integer, nullable=False),
-    Column("end", Integer, nullable=False),
-    Column("evidence", Text, nullable=False),
-    Column("sentence", Text, nullable=False),
+    *evidence_columns(),
 )
 
 events = Table(
@@ -146,10 +151,7 @@ events = Table(
     Column("date", String(10)),
     Column("place", Text),
     Column("confidence", Float, nullable=False),
-    Column("start", Integer, nullable=False),
-    Column("end", Integer, nullable=False),
-    Column("evidence", Text, nullable=False),
-    Column("sentence", Text, nullable=False),
+    *evidence_columns(),
 )
 
 problems = Table(
