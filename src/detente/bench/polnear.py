@@ -1,29 +1,82 @@
 """Attribution accuracy on PolNeAR (Newell, Margolin and Ruths, LREC 2018).
 
-Each gold attribution has a source, a cue and a content, each one or more character spans. A
-detente quote maps to an attribution as source = the speaker mention, cue = the cue span,
-content = the quote's span. Each role is scored on its own, per article: a role's spans are
-reduced to their extent (first start, last end) with surrounding quotation marks, punctuation
-and spaces trimmed; *exact* = the same extent, *overlap* = at least one shared character;
-system and gold spans are matched one to one (greedily, largest overlap first).
+A gold attribution has a source, a cue and a content, each one or more character spans (the
+source may be absent). A system's quote maps to an attribution as source = the speaker mention,
+cue = the cue span, content = the quote's span; consecutive quotes that share their speaker
+mention and cue, with the cue between them ("“A,” he said, “B.”"), form one attribution with a
+two-piece content, as PolNeAR annotates an interrupted quote.
+
+Each role is scored on its own, per article, like the published figures (a role filler is one
+"span" however many pieces it has):
+
+- every piece is trimmed of surrounding whitespace, quotation marks and punctuation (``TRIM``):
+  PolNeAR's content includes the quotation marks in about a sixth of direct quotes, and the
+  final full stop is never in it, so neither should cost a match;
+- **exact**: the same extent after trimming (first character of the first piece to the last
+  character of the last); the pieces in between are not compared, since a ``Quote`` has one span;
+- **overlap**: at least one character in common between the two sets of trimmed pieces (a
+  span lying in the gap of a discontinuous span does not overlap it);
+- matching is one to one: exact by equal extents, overlap greedily by the size of the common
+  part, largest first; P = matched / system, R = matched / gold.
+
+``errors`` aligns whole attributions (by content overlap) to name what went wrong, for tuning
+the rules: missed and spurious attributions, content boundaries, wrong or missing sources and cues.
 """
 
 from __future__ import annotations
 
 import gzip
 import json
-from collections.abc import Callable, Iterable, Iterator
+import logging
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from detente.records import Document, Extraction
 
+log = logging.getLogger(__name__)
+
 ROLES = ("source", "cue", "content")
-TRIM = " \t\n\"'“”‘’.,;:()[]—–-"
-Extent = tuple[int, int]
+TRIM = frozenset(" \t\n\r\xa0\"'“”‘’«»„.,;:!?()[]—–-…")
+
+SHOW_CLIP = 160  # error examples show at most this many characters of each piece
+
+Piece = tuple[int, int]
+Extract = Callable[[Iterable[Document]], Iterator[Extraction]]
 
 
-def trim(text: str, start: int, end: int) -> Extent:
+@dataclass(frozen=True, slots=True)
+class RoleSpan:
+    """One role filler: sorted, trimmed, non-overlapping pieces of the article text."""
+
+    pieces: tuple[Piece, ...]
+
+    @property
+    def extent(self) -> Piece:
+        return self.pieces[0][0], self.pieces[-1][1]
+
+    def common(self, other: RoleSpan) -> int:
+        """Characters in both spans (zero when they only touch or one lies in the other's gap)."""
+        n = 0
+        for a0, a1 in self.pieces:
+            for b0, b1 in other.pieces:
+                n += max(0, min(a1, b1) - max(a0, b0))
+        return n
+
+    def show(self, text: str, clip: int = 0) -> str:
+        """The pieces' text joined by " … "; each longer than ``clip`` shortened in its middle."""
+        shown = []
+        for s, e in self.pieces:
+            piece = " ".join(text[s:e].split())
+            if clip and len(piece) > clip:
+                piece = f"{piece[: clip // 2]} [...] {piece[-clip // 2 :]}"
+            shown.append(piece)
+        return " … ".join(shown)
+
+
+def trim(text: str, start: int, end: int) -> Piece:
+    """The piece without surrounding whitespace, quotation marks and punctuation."""
     while start < end and text[start] in TRIM:
         start += 1
     while end > start and text[end - 1] in TRIM:
@@ -31,70 +84,146 @@ def trim(text: str, start: int, end: int) -> Extent:
     return start, end
 
 
+def role_span(text: str, pieces: Iterable[Piece]) -> RoleSpan | None:
+    """Trimmed, sorted and merged pieces; None when nothing but punctuation is left."""
+    kept: list[Piece] = []
+    for s, e in sorted(trim(text, s, e) for s, e in pieces):
+        if e <= s:
+            continue
+        if kept and s <= kept[-1][1]:
+            kept[-1] = (kept[-1][0], max(e, kept[-1][1]))
+        else:
+            kept.append((s, e))
+    return RoleSpan(tuple(kept)) if kept else None
+
+
+@dataclass(frozen=True, slots=True)
+class Attribution:
+    source: RoleSpan | None
+    cue: RoleSpan | None
+    content: RoleSpan | None
+
+    def role(self, name: str) -> RoleSpan | None:
+        return getattr(self, name)
+
+
+# ---- reading ---------------------------------------------------------------------------------
+
+
 def read_articles(path: str | Path, limit: int | None = None) -> Iterator[dict]:
-    """Articles of a PolNeAR JSONL file, gzip or not."""
+    """Articles of a PolNeAR JSONL file (gzip or plain, told by the first bytes, not the name).
+
+    Lines that are not JSON objects with a ``text`` string are logged and skipped."""
     path = Path(path)
-    opener = gzip.open if path.suffix == ".gz" else open
+    with path.open("rb") as probe:
+        packed = probe.read(2) == b"\x1f\x8b"
+    opener = gzip.open if packed else open
+    n = 0
     with opener(path, "rt", encoding="utf-8") as f:  # type: ignore[operator]
-        for n, line in enumerate(f):
+        for lineno, line in enumerate(f, 1):
             if limit is not None and n >= limit:
                 return
-            if line.strip():
-                yield json.loads(line)
+            if not line.strip():
+                continue
+            try:
+                article = json.loads(line)
+            except json.JSONDecodeError as e:
+                log.warning("%s:%d: not JSON (%s); skipped", path, lineno, e)
+                continue
+            if not isinstance(article, dict) or not isinstance(article.get("text"), str):
+                log.warning("%s:%d: no article text; skipped", path, lineno)
+                continue
+            article.setdefault("doc", f"{path.name}#{lineno}")
+            n += 1
+            yield article
 
 
-def gold_extents(article: dict) -> dict[str, list[Extent]]:
+def gold_attributions(article: dict) -> list[Attribution]:
+    """The article's annotated attributions; spans whose offsets do not fit the text are dropped."""
     text = article["text"]
-    out: dict[str, list[Extent]] = {r: [] for r in ROLES}
-    for attribution in article.get("attributions", []):
+    out = []
+    for a in article.get("attributions") or []:
+        roles = {}
         for role in ROLES:
-            spans = attribution.get(role) or []
-            if spans:
-                ext = trim(text, min(s["start"] for s in spans), max(s["end"] for s in spans))
-                if ext[1] > ext[0]:
-                    out[role].append(ext)
+            pieces = [
+                (s["start"], s["end"])
+                for s in a.get(role) or []
+                if 0 <= s.get("start", -1) < s.get("end", -1) <= len(text)
+            ]
+            roles[role] = role_span(text, pieces)
+        out.append(Attribution(**roles))
     return out
 
 
-def system_extents(text: str, extraction: Extraction) -> dict[str, list[Extent]]:
-    out: dict[str, list[Extent]] = {r: [] for r in ROLES}
-    for q in extraction.quotes:
-        out["content"].append(trim(text, q.start, q.end))
-        if q.speaker_span is not None:
-            out["source"].append(trim(text, q.speaker_span.start, q.speaker_span.end))
-        if q.cue_span is not None:
-            out["cue"].append(trim(text, q.cue_span.start, q.cue_span.end))
-    return {r: [e for e in v if e[1] > e[0]] for r, v in out.items()}
+def system_attributions(text: str, extraction: Extraction) -> list[Attribution]:
+    """The extraction's quotes as attributions, interrupted quotes joined (see module doc)."""
+    out: list[Attribution] = []
+    last_key: tuple | None = None
+    pieces: list[Piece] = []
+    for q in sorted(extraction.quotes, key=lambda q: (q.start, q.end)):
+        src = (q.speaker_span.start, q.speaker_span.end) if q.speaker_span else None
+        cue = (q.cue_span.start, q.cue_span.end) if q.cue_span else None
+        key = (src, cue)
+        if out and cue is not None and key == last_key and pieces[-1][1] <= cue[0] and cue[1] <= q.start:
+            pieces.append((q.start, q.end))
+            out[-1] = Attribution(out[-1].source, out[-1].cue, role_span(text, pieces))
+            continue
+        pieces = [(q.start, q.end)]
+        out.append(
+            Attribution(
+                role_span(text, [src]) if src else None,
+                role_span(text, [cue]) if cue else None,
+                role_span(text, pieces),
+            )
+        )
+        last_key = key
+    return out
 
 
-def match_exact(gold: list[Extent], system: list[Extent]) -> int:
-    pool = list(gold)
-    hits = 0
-    for s in system:
-        if s in pool:
-            pool.remove(s)
-            hits += 1
-    return hits
+# ---- matching --------------------------------------------------------------------------------
 
 
-def match_overlap(gold: list[Extent], system: list[Extent]) -> int:
-    pairs = sorted(
-        (
-            (min(g[1], s[1]) - max(g[0], s[0]), gi, si)
-            for gi, g in enumerate(gold)
-            for si, s in enumerate(system)
-        ),
-        reverse=True,
-    )
+def match_exact(gold: list[RoleSpan], system: list[RoleSpan]) -> list[tuple[int, int]]:
+    """One-to-one pairs (gold index, system index) with equal extents."""
+    free: dict[Piece, list[int]] = {}
+    for gi, g in enumerate(gold):
+        free.setdefault(g.extent, []).append(gi)
+    pairs = []
+    for si, s in enumerate(system):
+        slots = free.get(s.extent)
+        if slots:
+            pairs.append((slots.pop(0), si))
+    return pairs
+
+
+def match_overlap(gold: list[RoleSpan], system: list[RoleSpan]) -> list[tuple[int, int]]:
+    """One-to-one pairs sharing at least one character, the largest common parts first."""
+    candidates = []
+    for gi, g in enumerate(gold):
+        g0, g1 = g.extent
+        for si, s in enumerate(system):
+            s0, s1 = s.extent
+            if s0 < g1 and g0 < s1 and (n := g.common(s)) > 0:
+                candidates.append((-n, gi, si))
+    candidates.sort()
     used_g: set[int] = set()
     used_s: set[int] = set()
-    for overlap, gi, si in pairs:
-        if overlap <= 0:
-            break
+    pairs = []
+    for _, gi, si in candidates:
         if gi not in used_g and si not in used_s:
             used_g.add(gi)
             used_s.add(si)
-    return len(used_g)
+            pairs.append((gi, si))
+    return pairs
+
+
+# ---- scores ----------------------------------------------------------------------------------
+
+
+def prf(hits: int, system: int, gold: int) -> tuple[float, float, float]:
+    p = hits / system if system else 0.0
+    r = hits / gold if gold else 0.0
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
 
 
 @dataclass(slots=True)
@@ -104,14 +233,9 @@ class RoleCounts:
     exact: int = 0
     overlap: int = 0
 
-    def prf(self, hits: int) -> tuple[float, float, float]:
-        p = hits / self.system if self.system else 0.0
-        r = hits / self.gold if self.gold else 0.0
-        return p, r, (2 * p * r / (p + r) if p + r else 0.0)
-
     def as_dict(self) -> dict[str, float | int]:
-        ep, er, ef = self.prf(self.exact)
-        op, orr, of = self.prf(self.overlap)
+        ep, er, ef = prf(self.exact, self.system, self.gold)
+        op, orr, of = prf(self.overlap, self.system, self.gold)
         return {
             "exact_p": round(ep, 3),
             "exact_r": round(er, 3),
@@ -121,35 +245,189 @@ class RoleCounts:
             "overlap_f1": round(of, 3),
             "gold": self.gold,
             "system": self.system,
+            "exact": self.exact,
+            "overlap": self.overlap,
         }
 
 
 @dataclass(slots=True)
 class Scores:
+    """Counts for one system over the articles seen so far."""
+
     roles: dict[str, RoleCounts] = field(default_factory=lambda: {r: RoleCounts() for r in ROLES})
     articles: int = 0
 
-    def add(self, gold: dict[str, list[Extent]], system: dict[str, list[Extent]]) -> None:
+    def add(self, gold: list[Attribution], system: list[Attribution]) -> None:
         self.articles += 1
         for role in ROLES:
+            g = [x for a in gold if (x := a.role(role)) is not None]
+            s = [x for a in system if (x := a.role(role)) is not None]
             c = self.roles[role]
-            c.gold += len(gold[role])
-            c.system += len(system[role])
-            c.exact += match_exact(gold[role], system[role])
-            c.overlap += match_overlap(gold[role], system[role])
+            c.gold += len(g)
+            c.system += len(s)
+            c.exact += len(match_exact(g, s))
+            c.overlap += len(match_overlap(g, s))
 
-    def as_dict(self) -> dict[str, dict]:
+    def as_dict(self) -> dict[str, dict[str, float | int]]:
         return {role: c.as_dict() for role, c in self.roles.items()}
 
 
-Extract = Callable[[Iterable[Document]], Iterator[Extraction]]
+# ---- errors ----------------------------------------------------------------------------------
 
 
-def score_polnear(articles: Iterable[dict], extract_many: Extract) -> Scores:
-    """Score an extractor (anything with the shape of ``Extractor.extract_many``) on articles."""
+@dataclass(frozen=True, slots=True)
+class ErrorExample:
+    kind: str  # see ``classify``
+    doc: str
+    gold: str  # "source | cue | content" as text, "" when there is no gold attribution
+    system: str
+    context: str  # the sentence-ish stretch around the content
+
+
+def _show(a: Attribution | None, text: str) -> str:
+    if a is None:
+        return ""
+    return " | ".join(x.show(text, clip=SHOW_CLIP) if x else "-" for x in (a.source, a.cue, a.content))
+
+
+def _context(text: str, *atts: Attribution | None, width: int = 60) -> str:
+    """The text from just before the earliest role to just after the latest, clipped in the middle."""
+    spans = [x.extent for a in atts if a for x in (a.source, a.cue, a.content) if x]
+    s = max(0, min(p[0] for p in spans) - width)
+    e = min(len(text), max(p[1] for p in spans) + width)
+    return RoleSpan(((s, e),)).show(text, clip=3 * SHOW_CLIP)
+
+
+def _content_kind(text: str, g: RoleSpan, s: RoleSpan) -> str:
+    (g0, g1), (s0, s1) = g.extent, s.extent
+    lead = text[g0:s0].strip().lower() if g0 < s0 else ""
+    if lead == "that" and g1 == s1:
+        return "content: gold adds leading 'that'"
+    where = []
+    if g0 != s0:
+        where.append("starts " + ("later" if s0 > g0 else "earlier"))
+    if g1 != s1:
+        where.append("ends " + ("earlier" if s1 < g1 else "later"))
+    return "content: system " + " and ".join(where)
+
+
+def _role_kind(role: str, g: RoleSpan | None, s: RoleSpan | None) -> str | None:
+    if g is None and s is None:
+        return None
+    if g is None:
+        return f"{role}: system has one, gold none"
+    if s is None:
+        return f"{role}: missing"
+    if g.extent == s.extent:
+        return None
+    return f"{role}: " + ("boundary" if g.common(s) else "wrong span")
+
+
+def classify(text: str, gold: list[Attribution], system: list[Attribution]) -> list[tuple[str, int, int]]:
+    """(kind, gold index or -1, system index or -1) for every error in one article.
+
+    Attributions are paired by content overlap (one to one); an unpaired gold one is
+    "missed", an unpaired system one "spurious"; paired ones are checked role by role."""
+    gi_ok = [i for i, a in enumerate(gold) if a.content]
+    si_ok = [i for i, a in enumerate(system) if a.content]
+    g_content = [c for a in gold if (c := a.content)]
+    s_content = [c for a in system if (c := a.content)]
+    pairs = [(gi_ok[a], si_ok[b]) for a, b in match_overlap(g_content, s_content)]
+    out: list[tuple[str, int, int]] = []
+    paired_g = {g for g, _ in pairs}
+    paired_s = {s for _, s in pairs}
+    for gi, a in enumerate(gold):
+        if gi not in paired_g:
+            direct = a.content is not None and _is_direct(text, a.content)
+            out.append(("missed " + ("direct" if direct else "indirect"), gi, -1))
+    for si in range(len(system)):
+        if si not in paired_s:
+            out.append(("spurious", -1, si))
+    for gi, si in pairs:
+        g, s = gold[gi], system[si]
+        if g.content.extent != s.content.extent:  # type: ignore[union-attr]
+            out.append((_content_kind(text, g.content, s.content), gi, si))  # type: ignore[arg-type]
+        for role in ("source", "cue"):
+            if kind := _role_kind(role, g.role(role), s.role(role)):
+                out.append((kind, gi, si))
+    return out
+
+
+def _is_direct(text: str, content: RoleSpan) -> bool:
+    """A content opened by a quotation mark (looking back over spaces)."""
+    i = content.pieces[0][0] - 1
+    while i >= 0 and text[i] in " \t\xa0":
+        i -= 1
+    return i >= 0 and text[i] in "\"“‘'«„"
+
+
+@dataclass(slots=True)
+class Errors:
+    """Error counts by kind, with a few examples of each."""
+
+    keep: int = 0  # examples kept per kind
+    counts: Counter[str] = field(default_factory=Counter)
+    examples: dict[str, list[ErrorExample]] = field(default_factory=dict)
+
+    def add(self, doc: str, text: str, gold: list[Attribution], system: list[Attribution]) -> None:
+        for kind, gi, si in classify(text, gold, system):
+            self.counts[kind] += 1
+            kept = self.examples.setdefault(kind, [])
+            if len(kept) < self.keep:
+                g = gold[gi] if gi >= 0 else None
+                s = system[si] if si >= 0 else None
+                kept.append(ErrorExample(kind, doc, _show(g, text), _show(s, text), _context(text, g, s)))
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            kind: {"count": n, "examples": [_example_dict(e) for e in self.examples.get(kind, [])]}
+            for kind, n in self.counts.most_common()
+        }
+
+
+def _example_dict(e: ErrorExample) -> dict[str, str]:
+    return {"doc": e.doc, "gold": e.gold, "system": e.system, "context": e.context}
+
+
+# ---- running ---------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Evaluation:
+    """One system's scores and errors."""
+
+    scores: Scores = field(default_factory=Scores)
+    errors: Errors = field(default_factory=Errors)
+
+
+def to_document(article: dict) -> Document:
+    """The article as a Document whose text is the annotated text unchanged (offsets agree)."""
+    doc = str(article.get("doc", ""))
+    return Document(doc, doc, "polnear", article["text"], None, None, None, "en")
+
+
+def evaluate(
+    articles: Iterable[dict], systems: Mapping[str, Extract], examples: int = 0
+) -> dict[str, Evaluation]:
+    """Score each system (anything shaped like ``Extractor.extract_many``) on the same articles."""
     items = list(articles)
-    docs = [Document(a["doc"], a["doc"], "polnear", a["text"], None, None, None, "en") for a in items]
-    scores = Scores()
-    for article, extraction in zip(items, extract_many(docs), strict=True):
-        scores.add(gold_extents(article), system_extents(article["text"], extraction))
-    return scores
+    docs = [to_document(a) for a in items]
+    golds = [gold_attributions(a) for a in items]
+    results: dict[str, Evaluation] = {}
+    for name, extract_many in systems.items():
+        ev = results[name] = Evaluation(errors=Errors(keep=examples))
+        for article, gold, extraction in zip(items, golds, extract_many(docs), strict=True):
+            system = system_attributions(article["text"], extraction)
+            ev.scores.add(gold, system)
+            ev.errors.add(str(article.get("doc", "")), article["text"], gold, system)
+    return results
+
+
+def report(results: Mapping[str, Evaluation], with_errors: bool = False) -> dict[str, dict]:
+    """``{system: {role: {...}, ...}}``; with ``errors`` under each system when asked."""
+    out: dict[str, dict] = {}
+    for name, ev in results.items():
+        out[name] = ev.scores.as_dict()
+        if with_errors:
+            out[name]["errors"] = ev.errors.as_dict()
+    return out

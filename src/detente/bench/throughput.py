@@ -1,78 +1,169 @@
 """Speed and memory of the whole extraction against bare spaCy parsing, in the same process.
 
-Both sides parse the same texts with the same model and batch size; runs alternate so that
-warm-up and machine noise fall on both. The figure that matters is the ratio of words per
-second (goal: extraction at >= 0.8x the bare parse). Peak memory is the process's maximum
-resident set size (``getrusage``), which includes the model.
+Both sides read the same texts: the baseline is ``nlp.pipe`` of the bare spaCy model
+(``spacy.load(settings.spacy_model)``, none of detente's components) with the same batch size
+and process count; the other side is ``Extractor.extract_many`` (parsing with detente's
+components plus every rule extractor). After a short warm-up of each, the sides alternate
+round by round, the order flipping every round (bare-extract, extract-bare, ...) so that drift
+and noise fall on both. The figure to watch is the ratio of words per second (goal: >= 0.8);
+it is given from the best run of each side and as the median of the per-round ratios.
+Words are whitespace-separated tokens. Memory figures are described in ``bench.memory``.
+
+The harness (``run_harness``) takes the two sides as callables so that it can be tested
+without a model; ``measure`` wires in the real ones.
 """
 
 from __future__ import annotations
 
-import resource
-import sys
+import statistics
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-import spacy
-
+from detente.bench.memory import current_rss_mb, peak_rss_mb, traced_peak_mb
 from detente.config import Settings
-from detente.extract.pipeline import Extractor
 from detente.records import Document
+
+BareParse = Callable[[Sequence[str]], Iterable[object]]
+ExtractMany = Callable[[Sequence[Document]], Iterable[object]]
+WARMUP_TEXTS = 5
 
 
 @dataclass(slots=True)
 class Throughput:
     texts: int
     words: int
-    runs: int
-    bare_seconds: float  # best of the runs
-    extract_seconds: float
-    peak_rss_mb: float
+    bare_seconds: list[float]  # one per round, in round order
+    extract_seconds: list[float]
+    bare_traced_mb: float | None = None  # tracemalloc peak of one bare pass
+    extract_traced_mb: float | None = None  # tracemalloc peak of one extraction pass
+    rss_after_load_mb: float | None = None  # resident memory with both models loaded
+    peak_rss_mb: float | None = None  # process maximum RSS after the timed runs (everything)
+
+    @property
+    def repeat(self) -> int:
+        return len(self.bare_seconds)
 
     @property
     def bare_wps(self) -> float:
-        return self.words / self.bare_seconds
+        return self.words / min(self.bare_seconds)
 
     @property
     def extract_wps(self) -> float:
-        return self.words / self.extract_seconds
+        return self.words / min(self.extract_seconds)
 
     @property
     def ratio(self) -> float:
+        """Extraction words/s over bare words/s, best run of each side."""
         return self.extract_wps / self.bare_wps
 
-    def as_dict(self) -> dict[str, float | int]:
+    @property
+    def median_ratio(self) -> float:
+        """Median over rounds of (bare time / extraction time) of the same round."""
+        return statistics.median(b / e for b, e in zip(self.bare_seconds, self.extract_seconds, strict=True))
+
+    def as_dict(self) -> dict[str, object]:
+        def r(x: float | None, n: int = 1) -> float | None:
+            return None if x is None else round(x, n)
+
         return {
             "texts": self.texts,
             "words": self.words,
-            "runs": self.runs,
-            "bare_words_per_s": round(self.bare_wps, 1),
-            "extract_words_per_s": round(self.extract_wps, 1),
-            "ratio": round(self.ratio, 3),
-            "peak_rss_mb": round(self.peak_rss_mb, 1),
+            "repeat": self.repeat,
+            "bare_words_per_s": r(self.bare_wps),
+            "extract_words_per_s": r(self.extract_wps),
+            "ratio": r(self.ratio, 3),
+            "median_ratio": r(self.median_ratio, 3),
+            "bare_seconds": [r(x, 3) for x in self.bare_seconds],
+            "extract_seconds": [r(x, 3) for x in self.extract_seconds],
+            "bare_traced_peak_mb": r(self.bare_traced_mb),
+            "extract_traced_peak_mb": r(self.extract_traced_mb),
+            "rss_after_load_mb": r(self.rss_after_load_mb),
+            "peak_rss_mb": r(self.peak_rss_mb),
         }
 
 
-def peak_rss_mb() -> float:
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
+def count_words(texts: Iterable[str]) -> int:
+    return sum(len(t.split()) for t in texts)
 
 
-def measure(texts: Sequence[str], settings: Settings | None = None, runs: int = 3) -> Throughput:
+def documents_for(texts: Sequence[str]) -> list[Document]:
+    return [
+        Document(f"bench-{i}", f"bench-{i}", "bench", t, None, None, None, "en") for i, t in enumerate(texts)
+    ]
+
+
+def _timed(run: Callable[[], object]) -> float:
+    t0 = time.perf_counter()
+    run()
+    return time.perf_counter() - t0
+
+
+def _drain(items: Iterable[object]) -> int:
+    n = 0
+    for _ in items:
+        n += 1
+    return n
+
+
+def run_harness(
+    texts: Sequence[str],
+    bare: BareParse,
+    extract_many: ExtractMany,
+    repeat: int = 3,
+    memory: bool = True,
+) -> Throughput:
+    """Time both sides on ``texts``, alternating; then (if ``memory``) one traced pass of each."""
+    if not texts:
+        raise ValueError("no texts to measure")
+    if repeat < 1:
+        raise ValueError("repeat must be at least 1")
+    docs = documents_for(texts)
+    texts = list(texts)
+
+    def run_bare() -> None:
+        _drain(bare(texts))
+
+    def run_extract() -> None:
+        n = _drain(extract_many(docs))
+        if n != len(docs):
+            raise RuntimeError(f"the extractor returned {n} results for {len(docs)} documents")
+
+    _drain(bare(texts[:WARMUP_TEXTS]))
+    _drain(extract_many(docs[:WARMUP_TEXTS]))
+    bare_s: list[float] = []
+    extract_s: list[float] = []
+    for k in range(repeat):
+        if k % 2 == 0:
+            bare_s.append(_timed(run_bare))
+            extract_s.append(_timed(run_extract))
+        else:
+            extract_s.append(_timed(run_extract))
+            bare_s.append(_timed(run_bare))
+    result = Throughput(len(texts), count_words(texts), bare_s, extract_s)
+    result.peak_rss_mb = peak_rss_mb()  # before tracing, whose own bookkeeping would add to it
+    if memory:
+        result.bare_traced_mb = traced_peak_mb(run_bare)
+        result.extract_traced_mb = traced_peak_mb(run_extract)
+    return result
+
+
+def measure(
+    texts: Sequence[str], settings: Settings | None = None, repeat: int = 3, memory: bool = True
+) -> Throughput:
+    """The real comparison: detente's Extractor against the bare spaCy model of the same name."""
+    import spacy
+
+    from detente.extract.pipeline import Extractor
+
     settings = settings or Settings()
     extractor = Extractor(settings)
-    bare = spacy.load(settings.spacy_model)
-    docs = [Document(str(i), str(i), "bench", t, None, None, None, "en") for i, t in enumerate(texts)]
-    words = sum(len(t.split()) for t in texts)
-    bare_times, extract_times = [], []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        for _doc in bare.pipe(texts, batch_size=settings.batch_size):
-            pass
-        bare_times.append(time.perf_counter() - t0)
-        t0 = time.perf_counter()
-        for _ex in extractor.extract_many(docs):
-            pass
-        extract_times.append(time.perf_counter() - t0)
-    return Throughput(len(texts), words, runs, min(bare_times), min(extract_times), peak_rss_mb())
+    bare_nlp = spacy.load(settings.spacy_model)
+    rss = current_rss_mb()
+
+    def bare(batch: Sequence[str]) -> Iterable[object]:
+        return bare_nlp.pipe(batch, batch_size=settings.batch_size, n_process=settings.n_process)
+
+    result = run_harness(texts, bare, extractor.extract_many, repeat=repeat, memory=memory)
+    result.rss_after_load_mb = rss
+    return result
