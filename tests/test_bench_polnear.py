@@ -66,7 +66,9 @@ def test_role_span_sorts_trims_merges_and_drops_empty_pieces():
     span = role_span(text, [(8, 12), (0, 5), (1, 3)])
     assert span is not None and [text[s:e] for s, e in span.pieces] == ["a b", "d"]
     assert span.extent == (1, 11)
-    assert role_span(text, [(5, 6), (7, 8)]) is None
+    assert role_span(text, [(5, 6), (8, 9)]) is None  # spaces only
+    colon = role_span("He said: no", [(7, 9)])  # a cue that is only punctuation keeps it
+    assert colon is not None and colon.pieces == ((7, 8),)
 
 
 def test_common_counts_only_characters_in_both_pieces():
@@ -311,3 +313,19 @@ def test_cli_json_and_errors(tmp_path, monkeypatch):
     assert result.exit_code == 0 and "missed direct" in result.stdout
     result = CliRunner().invoke(app, ["bench", "polnear", str(tmp_path / "absent.jsonl")])
     assert result.exit_code != 0
+
+
+def test_classify_embedded_quote_and_short_source():
+    text = "The New York Post reports that her team wanted to “keep it quiet.”"
+    content = rs((at(text, "that")[0], at(text, "quiet")[1]))
+    gold = [Attribution(rs(at(text, "The New York Post")), rs(at(text, "reports")), content)]
+    system = [
+        Attribution(rs(at(text, "New York Post")), rs(at(text, "reports")), rs(at(text, "her team wanted"))),
+        Attribution(rs(at(text, "New York Post")), rs(at(text, "reports")), rs(at(text, "keep it quiet"))),
+    ]
+    kinds = sorted(k for k, _, _ in classify(text, gold, system))
+    assert kinds == [
+        "content: system starts later and ends earlier",
+        "source: system shorter",
+        "spurious, inside another gold content",
+    ]

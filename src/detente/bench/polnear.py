@@ -84,10 +84,22 @@ def trim(text: str, start: int, end: int) -> Piece:
     return start, end
 
 
+def _trim_or_keep(text: str, start: int, end: int) -> Piece:
+    """Trimmed, except a piece that is nothing but punctuation (a ":" cue) keeps it."""
+    s, e = trim(text, start, end)
+    if s < e:
+        return s, e
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
 def role_span(text: str, pieces: Iterable[Piece]) -> RoleSpan | None:
-    """Trimmed, sorted and merged pieces; None when nothing but punctuation is left."""
+    """Trimmed, sorted and merged pieces; None when nothing but whitespace is left."""
     kept: list[Piece] = []
-    for s, e in sorted(trim(text, s, e) for s, e in pieces):
+    for s, e in sorted(_trim_or_keep(text, s, e) for s, e in pieces):
         if e <= s:
             continue
         if kept and s <= kept[-1][1]:
@@ -320,14 +332,18 @@ def _role_kind(role: str, g: RoleSpan | None, s: RoleSpan | None) -> str | None:
         return f"{role}: missing"
     if g.extent == s.extent:
         return None
-    return f"{role}: " + ("boundary" if g.common(s) else "wrong span")
+    if not g.common(s):
+        return f"{role}: wrong span"
+    (g0, g1), (s0, s1) = g.extent, s.extent
+    return f"{role}: system " + ("shorter" if s1 - s0 < g1 - g0 else "longer or shifted")
 
 
 def classify(text: str, gold: list[Attribution], system: list[Attribution]) -> list[tuple[str, int, int]]:
     """(kind, gold index or -1, system index or -1) for every error in one article.
 
     Attributions are paired by content overlap (one to one); an unpaired gold one is
-    "missed", an unpaired system one "spurious"; paired ones are checked role by role."""
+    "missed", an unpaired system one "spurious" (often a quoted phrase inside a reported
+    content that has its own gold attribution); paired ones are checked role by role."""
     gi_ok = [i for i, a in enumerate(gold) if a.content]
     si_ok = [i for i, a in enumerate(system) if a.content]
     g_content = [c for a in gold if (c := a.content)]
@@ -340,9 +356,10 @@ def classify(text: str, gold: list[Attribution], system: list[Attribution]) -> l
         if gi not in paired_g:
             direct = a.content is not None and _is_direct(text, a.content)
             out.append(("missed " + ("direct" if direct else "indirect"), gi, -1))
-    for si in range(len(system)):
+    for si, a in enumerate(system):
         if si not in paired_s:
-            out.append(("spurious", -1, si))
+            inside = a.content is not None and any(a.content.common(g) for g in g_content)
+            out.append(("spurious, inside another gold content" if inside else "spurious", -1, si))
     for gi, si in pairs:
         g, s = gold[gi], system[si]
         if g.content.extent != s.content.extent:  # type: ignore[union-attr]
