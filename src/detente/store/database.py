@@ -409,7 +409,8 @@ def _speaker_matches(query: str, name: str | None) -> bool:
     if not name:
         return False
     q, n = person_key(query), person_key(name)
-    return q == n or q in n.split() or (" " in q and same_person(q, n))
+    qt, nt = q.split(), n.split()
+    return q == n or q in nt or nt[-len(qt) :] == qt or (len(qt) > 1 and same_person(q, n))
 
 
 def _record_values(doc_row: int, record: Any, table: Any) -> dict[str, Any]:
