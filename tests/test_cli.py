@@ -18,9 +18,10 @@ GOOD = (
 
 @pytest.fixture(scope="module")
 def cli():
-    import detente.cli.articles
-    import detente.cli.negotiation  # noqa: F401
+    import detente.cli.articles as articles
+    import detente.cli.negotiation as negotiation
 
+    articles.out.width = negotiation.out.width = 400  # one table row per line, whatever the terminal
     return CliRunner()
 
 
