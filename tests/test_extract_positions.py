@@ -95,3 +95,29 @@ def test_sponsor_modifier_makes_an_offer(extractor):
 def test_position_carries_the_document_date(extractor):
     ps = positions_of(extractor, "Ukraine agreed to a 30-day ceasefire.", date="2025-03-11")
     assert ps and all(p.date == "2025-03-11" for p in ps)
+
+
+def test_word_lists_hold_only_words():
+    """YAML reads a bare on/off/yes/no as a boolean: every list entry must stay a string."""
+    import yaml
+
+    from detente.config import DATA_DIR
+
+    def walk(node):
+        if isinstance(node, dict):
+            for v in node.values():
+                yield from walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                assert isinstance(v, str | int | float) and not isinstance(v, bool), v
+                yield v
+
+    for path in DATA_DIR.glob("*.yaml"):
+        assert list(walk(yaml.safe_load(path.read_text(encoding="utf-8")))), path.name
+
+
+def test_call_on_is_a_demand(extractor):
+    ps = positions_of(
+        extractor, "Putin spoke at length. He has long called on Ukraine to give up its goal of joining NATO."
+    )
+    assert ("Russia", "alliance", "demand") in keys(ps)

@@ -58,7 +58,7 @@ def load_vocab(path: Path = DATA_DIR / "positions.yaml") -> PositionVocab:
 
     return PositionVocab(
         verbs=invert(raw["stance_verbs"]),
-        particles={k: frozenset(v) for k, v in raw.get("verb_particles", {}).items()},
+        particles={k: frozenset(str(w).lower() for w in v) for k, v in raw.get("verb_particles", {}).items()},
         nouns=invert(raw["stance_nouns"]),
         adjectives=invert(raw["stance_adjectives"]),
         sponsor_suffixes=frozenset(raw.get("sponsor_suffixes", [])),
@@ -232,7 +232,7 @@ class PositionFinder:
         issues = self.issues_in(scope + rest)
         if not issues and stance == "demand" and noun.dep_ == "nsubjpass":
             # "if his demands were fulfilled and Ukraine left the Donbas": the clause spells them out
-            excluded |= self._excluded(noun.head)
+            excluded |= self._excluded(noun.head, keep_clauses=True)
             issues = self.issues_in([t for t in noun.head.subtree if t not in excluded])
         return self._emit(actors, issues, stance, noun, sent, kind, quote)
 
@@ -277,7 +277,7 @@ class PositionFinder:
             t = t.head
         return False
 
-    def _excluded(self, cue: Token) -> set[Token]:
+    def _excluded(self, cue: Token, keep_clauses: bool = False) -> set[Token]:
         """Scope tokens that do not name the object of a stance: conditions ("if his demands
         were met, ..."), scene-setting phrases ("after talks in Riyadh"), negated parts ("and
         certainly not to X") and coordinated clauses ("agreed to X, but rejected Y")."""
@@ -296,14 +296,16 @@ class PositionFinder:
                 )
                 if subject is not None:
                     out.update(doc[t.left_edge.i : subject.left_edge.i])
-            elif self._aside(t, cue):
+            elif self._aside(t, cue, keep_clauses):
                 out.update(t.subtree)
         return out
 
-    def _aside(self, t: Token, cue: Token) -> bool:
+    def _aside(self, t: Token, cue: Token, keep_clauses: bool = False) -> bool:
         scene = t.dep_ == "prep" and t.lower_ in self.v.scene_preps
         negated = t.pos_ == "ADP" and any(c.dep_ == "neg" for c in t.children)
-        other_clause = t.dep_ == "conj" and t.head.i == cue.i and t.pos_ in ("VERB", "AUX")
+        other_clause = (
+            not keep_clauses and t.dep_ == "conj" and t.head.i == cue.i and t.pos_ in ("VERB", "AUX")
+        )
         return scene or negated or other_clause
 
     def _sponsor(self, tok: Token) -> Token | None:
