@@ -103,3 +103,21 @@ def test_traced_peak_sees_a_large_allocation_and_not_earlier_ones():
     assert peak_rss_mb() > 0
     rss = current_rss_mb()
     assert rss is None or 0 < rss <= peak_rss_mb() + 1
+
+
+def test_each_runs_rss_peak_is_its_own():
+    held: list[bytes] = []
+
+    def hungry(docs: Sequence[Document]) -> Iterator[Extraction]:
+        held.append(b"x" * (64 * 1024 * 1024))  # touched, so resident
+        yield from (Extraction(d) for d in docs)
+        held.clear()
+
+    result = run_harness(TEXTS, Recorder().bare, hungry, repeat=2, memory=False)
+    if result.extract_rss is None:
+        pytest.skip("no /proc/self/clear_refs here: per-run RSS peaks are not measured")
+    start, peak = result.extract_rss
+    assert peak - start >= 60
+    assert result.bare_rss is not None and result.bare_rss[1] - result.bare_rss[0] < 30
+    assert result.peak_rss_mb is not None and result.peak_rss_mb >= peak
+    assert result.as_dict()["extract_run_rss_mb"] == [round(start, 1), round(peak, 1)]

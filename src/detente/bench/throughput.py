@@ -20,7 +20,13 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from detente.bench.memory import current_rss_mb, peak_rss_mb, traced_peak_mb
+from detente.bench.memory import (
+    current_rss_mb,
+    peak_rss_mb,
+    reset_rss_high_water,
+    rss_high_water_mb,
+    traced_peak_mb,
+)
 from detente.config import Settings
 from detente.records import Document
 
@@ -38,7 +44,9 @@ class Throughput:
     bare_traced_mb: float | None = None  # tracemalloc peak of one bare pass
     extract_traced_mb: float | None = None  # tracemalloc peak of one extraction pass
     rss_after_load_mb: float | None = None  # resident memory with both models loaded
-    peak_rss_mb: float | None = None  # process maximum RSS after the timed runs (everything)
+    peak_rss_mb: float | None = None  # process maximum RSS over the timed runs (everything)
+    bare_rss: tuple[float, float] | None = None  # (RSS at the start, peak) of the bare run that grew most
+    extract_rss: tuple[float, float] | None = None
 
     @property
     def repeat(self) -> int:
@@ -80,6 +88,8 @@ class Throughput:
             "extract_traced_peak_mb": r(self.extract_traced_mb),
             "rss_after_load_mb": r(self.rss_after_load_mb),
             "peak_rss_mb": r(self.peak_rss_mb),
+            "bare_run_rss_mb": None if self.bare_rss is None else [r(x) for x in self.bare_rss],
+            "extract_run_rss_mb": None if self.extract_rss is None else [r(x) for x in self.extract_rss],
         }
 
 
@@ -93,10 +103,28 @@ def documents_for(texts: Sequence[str]) -> list[Document]:
     ]
 
 
-def _timed(run: Callable[[], object]) -> float:
-    t0 = time.perf_counter()
-    run()
-    return time.perf_counter() - t0
+class _Side:
+    """Times one side's runs and, where the kernel allows, the RSS peak of each run alone."""
+
+    def __init__(self, run: Callable[[], object]) -> None:
+        self.run = run
+        self.seconds: list[float] = []
+        self.rss: tuple[float, float] | None = None  # (start, peak) of the run that grew most
+        self.peak = 0.0  # highest RSS seen in any run
+
+    def __call__(self) -> None:
+        before = peak_rss_mb()  # a reset lowers getrusage's figure too: keep it first
+        self.peak = max(self.peak, before)
+        tracked = reset_rss_high_water()
+        start = current_rss_mb()
+        t0 = time.perf_counter()
+        self.run()
+        self.seconds.append(time.perf_counter() - t0)
+        high = rss_high_water_mb() if tracked else None
+        if high is not None and start is not None:
+            self.peak = max(self.peak, high)
+            if self.rss is None or high - start > self.rss[1] - self.rss[0]:
+                self.rss = (start, high)
 
 
 def _drain(items: Iterable[object]) -> int:
@@ -113,7 +141,8 @@ def run_harness(
     repeat: int = 3,
     memory: bool = True,
 ) -> Throughput:
-    """Time both sides on ``texts``, alternating; then (if ``memory``) one traced pass of each."""
+    """Time both sides on ``texts``, alternating, with each run's RSS peak; then (if ``memory``)
+    one traced pass of each."""
     if not texts:
         raise ValueError("no texts to measure")
     if repeat < 1:
@@ -131,18 +160,14 @@ def run_harness(
 
     _drain(bare(texts[:WARMUP_TEXTS]))
     _drain(extract_many(docs[:WARMUP_TEXTS]))
-    bare_s: list[float] = []
-    extract_s: list[float] = []
+    bare_side, extract_side = _Side(run_bare), _Side(run_extract)
     for k in range(repeat):
-        if k % 2 == 0:
-            bare_s.append(_timed(run_bare))
-            extract_s.append(_timed(run_extract))
-        else:
-            extract_s.append(_timed(run_extract))
-            bare_s.append(_timed(run_bare))
-    result = Throughput(len(texts), count_words(texts), bare_s, extract_s)
-    result.peak_rss_mb = peak_rss_mb()  # before tracing, whose own bookkeeping would add to it
-    if memory:
+        for side in (bare_side, extract_side) if k % 2 == 0 else (extract_side, bare_side):
+            side()
+    result = Throughput(len(texts), count_words(texts), bare_side.seconds, extract_side.seconds)
+    result.peak_rss_mb = max(bare_side.peak, extract_side.peak, peak_rss_mb())
+    result.bare_rss, result.extract_rss = bare_side.rss, extract_side.rss
+    if memory:  # after the timed runs: tracing slows code down and its bookkeeping takes memory
         result.bare_traced_mb = traced_peak_mb(run_bare)
         result.extract_traced_mb = traced_peak_mb(run_extract)
     return result

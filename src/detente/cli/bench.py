@@ -87,6 +87,9 @@ def throughput(
     table.add_row(f"ratio, median of {d['repeat']} rounds", f"{d['median_ratio']:.3f}")
     table.add_row("RSS with both models loaded (MB)", str(d["rss_after_load_mb"]))
     table.add_row("peak RSS, whole process (MB)", str(d["peak_rss_mb"]))
+    for side in ("bare", "extract"):
+        if rss := d[f"{side}_run_rss_mb"]:
+            table.add_row(f"RSS in one {side} run: start -> peak (MB)", f"{rss[0]} -> {rss[1]}")
     if memory:
         table.add_row("tracemalloc peak, one bare pass (MB)", str(d["bare_traced_peak_mb"]))
         table.add_row("tracemalloc peak, one extraction pass (MB)", str(d["extract_traced_peak_mb"]))
