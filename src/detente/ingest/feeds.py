@@ -1,7 +1,14 @@
-"""RSS and Atom feeds: each item whose content or summary holds the article becomes a document."""
+"""RSS and Atom feeds: each item whose content or summary holds the article becomes a document.
+
+feedparser is always handed a byte stream: given a string it would treat a URL as something to
+download and a path as a file to open, which a feed file's content must never make it do.
+"""
 
 from __future__ import annotations
 
+import io
+import os
+import re
 import time
 from collections.abc import Iterator
 
@@ -9,39 +16,75 @@ import feedparser
 
 from detente.records import Problem, RawDocument
 
+FEED_ROOT = re.compile(rb"<(rss|feed|rdf:rdf)[\s>]", re.I)
+XML_DECLARATION = re.compile(rb"^\s*<\?xml[^>]*\?>", re.I)
+TAG = re.compile(r"<[a-zA-Z/!][^>]*>")
 
-def looks_like_feed(head: str) -> bool:
-    return "<rss" in head or "<feed" in head or "<rdf:rdf" in head
+
+def looks_like_feed(data: bytes) -> bool:
+    """An XML document whose root is <rss>, <feed> or <rdf:RDF> (after any declaration and comments)."""
+    head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if not head.startswith(b"<"):
+        return False
+    m = FEED_ROOT.search(head)
+    if not m:
+        return False
+    before = head[: m.start()]
+    return b"<html" not in before.lower() and b"<body" not in before.lower()
 
 
 def _iso(parsed: time.struct_time | None) -> str | None:
-    return time.strftime("%Y-%m-%d", parsed) if parsed else None
+    try:
+        return time.strftime("%Y-%m-%d", parsed) if parsed else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _plain(value: object) -> str | None:
+    if not isinstance(value, str):
+        return None
+    text = re.sub(r"\s+", " ", TAG.sub(" ", value)).strip()
+    return text or None
 
 
 def parse_feed(text: str, source: str) -> Iterator[RawDocument | Problem]:
-    feed = feedparser.parse(text)
+    """Items of a feed already decoded to text (declared encodings are rewritten to UTF-8)."""
+    data = XML_DECLARATION.sub(b'<?xml version="1.0" encoding="utf-8"?>', text.encode("utf-8"), count=1)
+    feed = feedparser.parse(io.BytesIO(data))
     if not feed.entries:
         reason = "feed has no items"
-        if feed.bozo:
-            reason = f"not a readable feed ({type(feed.bozo_exception).__name__})"
+        if feed.get("bozo"):
+            reason = f"not a readable feed ({type(feed.get('bozo_exception')).__name__})"
         yield Problem(source, reason)
         return
+    base = os.path.basename(source)
     for n, entry in enumerate(feed.entries, 1):
         where = f"{source}#{n}"
-        body = ""
-        if entry.get("content"):
-            body = max((c.get("value", "") for c in entry.content), key=len)
-        body = body or entry.get("summary", "") or entry.get("description", "")
+        body, kind = _body(entry)
         if not body.strip():
-            yield Problem(where, "feed item has no text (only a link)")
+            yield Problem(where, "feed item has no text (only a title or link)")
             continue
-        html = "<" in body and ">" in body
+        is_html = "html" in kind or bool(TAG.search(body))
         yield RawDocument(
             source=where,
-            name=str(entry.get("id") or entry.get("link") or where),
+            name=str(entry.get("id") or entry.get("link") or f"{base}#{n}"),
             body=body,
-            fmt="html" if html else "text",
-            title=(entry.get("title") or "").strip() or None,
+            fmt="html" if is_html else "text",
+            title=_plain(entry.get("title")),
             date=_iso(entry.get("published_parsed") or entry.get("updated_parsed")),
-            url=entry.get("link"),
+            url=entry.get("link") or None,
+            meta={k: v for k, v in (("feed", _plain(feed.feed.get("title"))),) if v},
         )
+
+
+def _body(entry: feedparser.FeedParserDict) -> tuple[str, str]:
+    """The longest of the item's full contents, else its summary; with its media type."""
+    best, kind = "", ""
+    for content in entry.get("content") or []:
+        value = content.get("value") or ""
+        if len(value) > len(best):
+            best, kind = value, content.get("type") or ""
+    if not best.strip():
+        best = entry.get("summary") or entry.get("description") or ""
+        kind = (entry.get("summary_detail") or {}).get("type") or ""
+    return best, kind

@@ -1,50 +1,94 @@
-"""Fetching an article over http(s): timeout, size cap, redirect limit, content-type check."""
+"""Fetching an article over http(s): timeout, size cap, redirect limit, content-type check.
+
+The timeout is applied twice: httpx's per-operation timeout catches a server that never answers,
+and a deadline over the whole download catches one that trickles bytes slowly forever.
+"""
 
 from __future__ import annotations
+
+import time
+from dataclasses import dataclass
 
 import httpx
 
 from detente.config import Settings
-from detente.ingest.decode import NotText, decode
 from detente.records import Problem
 
-ACCEPTED = ("text/html", "application/xhtml", "text/plain", "application/rss", "application/atom", "xml")
+USER_AGENT = "detente/0.1 (+news negotiation reader)"
+HTML_TYPES = {"text/html", "application/xhtml+xml"}
+TEXT_TYPES = {"text/plain", "text/markdown", "text/x-markdown"}
+FEED_TYPES = {
+    "application/rss+xml",
+    "application/atom+xml",
+    "application/rdf+xml",
+    "application/xml",
+    "text/xml",
+    "application/x-rss+xml",
+}
+ACCEPTED = HTML_TYPES | TEXT_TYPES | FEED_TYPES
 
 
-def fetch_url(url: str, settings: Settings) -> tuple[str, str, str] | Problem:
-    """(text, content type, final URL) or a Problem saying why not."""
+@dataclass(frozen=True, slots=True)
+class Fetched:
+    """A downloaded response: raw bytes, its media type and charset, and the final address."""
+
+    data: bytes
+    media_type: str  # "text/html", "" when the server sent none
+    charset: str | None
+    url: str
+
+
+def media_type(content_type: str) -> str:
+    return content_type.split(";", 1)[0].strip().lower()
+
+
+def fetch_url(url: str, settings: Settings) -> Fetched | Problem:
+    """The response body of ``url``, or a Problem saying why there is none."""
+    deadline = time.monotonic() + settings.http_timeout
     try:
         with (
             httpx.Client(
                 follow_redirects=True,
                 max_redirects=settings.http_max_redirects,
                 timeout=settings.http_timeout,
-                headers={"User-Agent": "detente/0.1 (+news negotiation reader)"},
+                headers={"User-Agent": USER_AGENT, "Accept": ", ".join(sorted(ACCEPTED)) + ", */*;q=0.1"},
             ) as client,
             client.stream("GET", url) as response,
         ):
             if response.status_code >= 400:
-                return Problem(url, f"HTTP {response.status_code}")
-            content_type = response.headers.get("content-type", "").lower()
-            if content_type and not any(t in content_type for t in ACCEPTED):
-                return Problem(url, f"not an article: content type {content_type.split(';')[0]}")
-            declared = response.headers.get("content-length")
-            if declared and declared.isdigit() and int(declared) > settings.http_max_bytes:
-                return Problem(url, f"response of {int(declared):,} bytes is over the limit")
+                phrase = response.reason_phrase or ""
+                return Problem(url, f"HTTP {response.status_code} {phrase}".strip())
+            kind = media_type(response.headers.get("content-type", ""))
+            if kind and kind not in ACCEPTED:
+                return Problem(url, f"not an article: content type {kind} (HTML, plain text or feeds only)")
+            declared = response.headers.get("content-length", "")
+            if declared.isdigit() and int(declared) > settings.http_max_bytes:
+                return Problem(
+                    url,
+                    f"response of {int(declared):,} bytes is over the {settings.http_max_bytes:,}-byte limit",
+                )
             chunks: list[bytes] = []
             size = 0
             for chunk in response.iter_bytes():
                 size += len(chunk)
                 if size > settings.http_max_bytes:
-                    return Problem(url, f"response over the {settings.http_max_bytes:,}-byte limit")
+                    return Problem(url, f"response over the {settings.http_max_bytes:,}-byte limit (stopped)")
+                if time.monotonic() > deadline:
+                    return Problem(url, f"no complete answer within {settings.http_timeout:g} s")
                 chunks.append(chunk)
-            text = decode(b"".join(chunks), url, response.charset_encoding)
-            return text, content_type, str(response.url)
+            return Fetched(b"".join(chunks), kind, response.charset_encoding, str(response.url))
     except httpx.TooManyRedirects:
         return Problem(url, f"more than {settings.http_max_redirects} redirects")
     except httpx.TimeoutException:
         return Problem(url, f"no answer within {settings.http_timeout:g} s")
+    except httpx.UnsupportedProtocol as e:
+        return Problem(url, f"unsupported address: {e}")
     except httpx.HTTPError as e:
-        return Problem(url, f"unreachable: {type(e).__name__}: {e}")
-    except NotText as e:
-        return Problem(url, str(e))
+        return Problem(url, f"unreachable: {_reason(e)}")
+    except httpx.InvalidURL as e:
+        return Problem(url, f"invalid address: {e}")
+
+
+def _reason(error: Exception) -> str:
+    text = str(error) or type(error).__name__
+    return f"{type(error).__name__}: {text}" if type(error).__name__ not in text else text
