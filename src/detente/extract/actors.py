@@ -74,11 +74,13 @@ class ActorResolver:
         actor = self.of_speaker(self.r.resolve(tok))
         if actor is not None:
             return actor
-        if tok.lower_ in ("leaders", "leader", "presidents", "governments", "delegations", "representatives"):
-            for prep in (c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"):
+        if tok.pos_ == "NOUN":  # "the leaders of Armenia and Azerbaijan", "a meeting of leaders from X"
+            for prep in (c for c in tok.children if c.dep_ == "prep" and c.lower_ in ("of", "from")):
                 obj = next((c for c in prep.children if c.dep_ == "pobj"), None)
-                if obj is not None:  # "the leaders of Armenia and Azerbaijan": both, via of_token's conjuncts
-                    return self._single(obj)
+                if obj is not None and obj.i != tok.i:
+                    found = self._single(obj)
+                    if found is not None:
+                        return found
         if tok.ent_type_ in ("GPE", "NORP", "ORG"):
             ent = self.r.entity_of(tok)
             return self.of_name(ent.text if ent is not None else tok.text)

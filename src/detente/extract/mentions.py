@@ -254,9 +254,16 @@ class Resolver:
                 agent = next((c for c in verb.children if c.dep_ == "agent"), None)
                 pobj = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent else None
                 return pobj
-        # "…, saying …" / "and added": borrow the subject of the governing verb.
-        if verb.dep_ in ("advcl", "xcomp", "conj", "ccomp") and verb.head.i != verb.i:
-            for child in verb.head.children:
+        # "…, saying …" / "and added" / "was meant to finalise X and ask Y": borrow the subject
+        # of the governing verb, up a short chain of controlled and coordinated verbs.
+        v = verb
+        for _ in range(3):
+            if v.dep_ not in ("advcl", "xcomp", "conj", "ccomp") or v.head.i == v.i:
+                break
+            v = v.head
+            for child in v.children:
                 if child.dep_ in ("nsubj", "nsubjpass"):
                     return child
+            if v.dep_ == "ccomp":
+                break
         return None

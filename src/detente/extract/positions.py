@@ -112,7 +112,13 @@ class PositionFinder:
         """Issues named by a run of tokens, most specific evidence first."""
         if not tokens:
             return []
-        words = " ".join(t.lower_ for t in tokens)
+        words = "".join(
+            t.text_with_ws.lower() if t.whitespace_ else t.lower_ + (" " if t.is_punct else "")
+            for t in tokens
+        )
+        words = (
+            " ".join(t.lower_ for t in tokens) + " | " + words
+        )  # spaced tokens and "de-escalate" as written
         lemmas = " ".join(t.lemma_.lower() for t in tokens)
         strong: list[str] = []
         weak: list[str] = []

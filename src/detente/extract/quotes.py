@@ -283,6 +283,10 @@ class QuoteFinder:
         )
         if that is not None and self._noun_complement(that):
             that = None  # "reiterated Trump's assertion that ...": the clause belongs to the noun
+        if that is not None and any(
+            t.dep_ == "relcl" or (t.tag_ == "VBG" and t.pos_ == "VERB") for t in self.doc[cue.i + 1 : that.i]
+        ):
+            that = None  # "declaring a truce that appeared aimed at showing ... that": another verb's clause
         if that is not None and (comp is None or (comp.left_edge.i < that.i and comp.i < that.i)):
             return that.idx + len(that.text), self._clause_end(sent, that)
         if comp is None:
