@@ -109,8 +109,11 @@ def test_word_lists_hold_only_words():
                 yield from walk(v)
         elif isinstance(node, list):
             for v in node:
-                assert isinstance(v, str | int | float) and not isinstance(v, bool), v
-                yield v
+                assert v is not None and not isinstance(v, bool), v
+                if isinstance(v, dict | list):
+                    yield from walk(v)
+                else:
+                    yield v
 
     for path in DATA_DIR.glob("*.yaml"):
         assert list(walk(yaml.safe_load(path.read_text(encoding="utf-8")))), path.name
