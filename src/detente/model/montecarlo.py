@@ -219,16 +219,23 @@ def _resolve(name: str, known: Sequence[str], what: str) -> str:
     raise ScenarioError(f"unknown {what} {name!r}; {what}s are {', '.join(known)}")
 
 
+def canonical(scenario: Scenario, change: Change | str) -> Change:
+    """The change with the scenario's own spelling of the actor and issue (checked to exist)."""
+    ch = Change.parse(change) if isinstance(change, str) else change
+    actor = _resolve(ch.actor, scenario.actors, "actor")
+    issue = "*" if ch.field == "capability" else _resolve(ch.issue, [i.id for i in scenario.issues], "issue")
+    return replace(ch, actor=actor, issue=issue)
+
+
 def apply_changes(scenario: Scenario, changes: Iterable[Change | str]) -> Scenario:
     """A copy of the scenario with the changes made, values clipped to their valid ranges."""
     for ch in changes:
-        ch = Change.parse(ch) if isinstance(ch, str) else ch
-        actor = _resolve(ch.actor, scenario.actors, "actor")
+        ch = canonical(scenario, ch)
+        actor, issue = ch.actor, ch.issue
         a = scenario.actors.index(actor)
         if ch.field == "capability":
-            issue, old = "*", float(scenario.capability[a])
+            old = float(scenario.capability[a])
         else:
-            issue = _resolve(ch.issue, [i.id for i in scenario.issues], "issue")
             j = [i.id for i in scenario.issues].index(issue)
             old = float(getattr(scenario, ch.field)[a, j])
             if np.isnan(old):
@@ -290,7 +297,7 @@ def what_if(
 
     With ``runs`` > 0 both are also simulated with the same seed (paired draws).
     """
-    parsed = tuple(Change.parse(c) if isinstance(c, str) else c for c in changes)
+    parsed = tuple(canonical(scenario, c) for c in changes)
     if not parsed:
         raise ScenarioError("a what-if needs at least one change")
     changed = apply_changes(scenario, parsed)

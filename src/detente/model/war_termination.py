@@ -288,6 +288,10 @@ def war_from_dict(data: dict[str, Any]) -> WarScenario:
     data = data.get("war", data)
     known = {f.name for f in fields(WarScenario)} - {"sources"}
     unknown = set(data) - known
+    if {"actors", "issues"} <= unknown:
+        raise ScenarioError(
+            "this is a negotiation scenario (actors and issues): use 'detente forecast' for it"
+        )
     if unknown:
         raise ScenarioError(f"unknown war-scenario keys: {', '.join(sorted(unknown))}")
     values: dict[str, Any] = {}
