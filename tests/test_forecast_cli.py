@@ -135,6 +135,17 @@ def test_war_command(cli, war_example, example, tmp_path):
     assert out == run_json(cli, "war", war_example, "--paths", "300", "--seed", "1")
     lo, hi = out["fearon_range_with_true_odds"]
     assert lo <= hi
+    # higher costs open the range sooner, through --set
+    cheap = run_json(cli, "war", war_example, "--paths", "300", "--set", "cost_a=0.2", "--set", "cost_b=0.2")
+    dear = run_json(cli, "war", war_example, "--paths", "300", "--set", "cost_a=2", "--set", "cost_b=2")
+    assert dear["time_to_settlement"]["mean"] < cheap["time_to_settlement"]["mean"]
+    agreed = run_json(
+        cli, "war", war_example, "--paths", "50", "--set", "belief_b.mean=0.25", "--set", "belief_a.mean=0.75"
+    )
+    assert agreed["open_at_start"] == 1.0  # both sides hold the true odds: Fearon's range is open
+    for bad in ("cost_a", "belief_a.size=3", "costa=1"):
+        res = cli.invoke(app, ["war", war_example, "--set", bad])
+        assert res.exit_code == 2 and "Traceback" not in res.output
     res = cli.invoke(app, ["war", example])
     assert res.exit_code == 2 and "detente forecast" in res.output
     bad = tmp_path / "w.yaml"

@@ -182,6 +182,10 @@ def war(
     paths: Annotated[int, typer.Option(min=1, help="Simulated wars.")] = 2000,
     seed: Annotated[int, typer.Option(help="Seed of the simulation.")] = 0,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+    overrides: Annotated[
+        list[str] | None,
+        typer.Option("--set", help="KEY=VALUE to change a parameter, e.g. cost_a=1 or belief_b.mean=0.5."),
+    ] = None,
 ) -> None:
     """Bargaining while fighting: when the bargaining range opens, and on what terms."""
     from detente.model.scenario import ScenarioError
@@ -189,6 +193,8 @@ def war(
 
     try:
         ws = read_war_scenario(params)
+        if overrides:
+            ws = _override(ws, overrides)
         res = simulate_war(ws, paths=paths, seed=seed)
     except ScenarioError as e:
         raise _fail(str(e)) from None
@@ -220,6 +226,33 @@ def war(
     table.add_row("Fearon range if both knew the odds", f"{fearon[0]:.1f}-{fearon[1]:.1f}")
     out.print(table)
     out.print(f"  [dim]0 = {escape(ws.low_label)}; 100 = {escape(ws.high_label)}[/dim]")
+
+
+def _override(ws: Any, pairs: list[str]) -> Any:
+    """A war scenario with KEY=VALUE changes (``belief_a.mean=0.6`` for a belief's part)."""
+    from dataclasses import replace
+
+    from detente.model.scenario import ScenarioError
+    from detente.model.war_termination import war_from_dict
+
+    data: dict[str, Any] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        key = key.strip()
+        if not sep or not key:
+            raise ScenarioError(f"--set wants KEY=VALUE, not {pair!r}")
+        head, _, part = key.partition(".")
+        if head in ("belief_a", "belief_b"):
+            if part not in ("mean", "strength"):
+                raise ScenarioError(f"--set {key}: a belief has a mean and a strength")
+            old = getattr(ws, head)
+            data.setdefault(head, {"mean": old.mean, "strength": old.strength})[part] = value
+        else:
+            data[key] = value
+    changed = war_from_dict(data)  # checks the keys and values
+    return replace(
+        ws, **{k: getattr(changed, k) for k in data}, sources={**ws.sources, **dict.fromkeys(data, "--set")}
+    )
 
 
 @app.command("draft-scenario")
