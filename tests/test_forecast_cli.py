@@ -126,8 +126,9 @@ def test_errors_are_clear(cli, example, tmp_path, args, message):
 
 
 def test_war_command(cli, war_example, example, tmp_path):
-    res = cli.invoke(app, ["war", war_example, "--paths", "300"])
+    res = cli.invoke(app, ["war", war_example, "--paths", "300", "--chart", str(tmp_path / "w.svg")])
     assert res.exit_code == 0, res.output
+    assert ET.parse(tmp_path / "w.svg").getroot().tag.endswith("svg")
     for word in ("periods until the range opens", "terms: midpoint", "Fearon range"):
         assert word in res.stdout
     out = run_json(cli, "war", war_example, "--paths", "300", "--seed", "1")

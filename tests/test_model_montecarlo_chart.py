@@ -8,9 +8,10 @@ import numpy as np
 import pytest
 
 from detente.model.base import get_model
-from detente.model.chart import AXIS_X0, AXIS_X1, forecast_chart, write_chart, x_of
+from detente.model.chart import AXIS_X0, AXIS_X1, forecast_chart, war_chart, write_chart, x_of
 from detente.model.montecarlo import simulate
 from detente.model.scenario import Issue, Scenario
+from detente.model.war_termination import Belief, WarScenario, simulate_war
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -56,3 +57,18 @@ def test_scale_mapping_and_svg_only(tmp_path):
     assert write_chart(tmp_path / "c.svg", sc, [dist]).read_text().startswith("<svg")
     with pytest.raises(ValueError, match="SVG"):
         write_chart(tmp_path / "c.png", sc, [dist])
+
+
+def test_war_chart_draws_the_range_and_the_distributions():
+    ws = WarScenario(
+        name="A & B", belief_a=Belief(0.7, 10), belief_b=Belief(0.7, 10), cost_a=1, cost_b=1, horizon=10
+    )
+    paths = simulate_war(ws, 300, seed=0)
+    example = simulate_war(ws, 1, seed=0, record=True)
+    root = ET.fromstring(war_chart(paths, example))
+    lines = {p.get("class"): p for p in root.iter(f"{SVG}polyline")}
+    assert set(lines) == {"lo", "hi", "front"}
+    bars = [r for r in root.iter(f"{SVG}rect") if r.get("class") == "bar"]
+    counts = [int(r.find(f"{SVG}title").text.rsplit(": ", 1)[1]) for r in bars]
+    assert sum(counts) == 2 * int(paths.settled.sum())  # both histograms hold every settled war
+    assert "A &amp; B" not in "".join(root.itertext()) and "A & B" in "".join(root.itertext())

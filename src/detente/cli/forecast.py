@@ -186,11 +186,16 @@ def war(
         list[str] | None,
         typer.Option("--set", help="KEY=VALUE to change a parameter, e.g. cost_a=1 or belief_b.mean=0.5."),
     ] = None,
+    chart: Annotated[
+        Path | None, typer.Option(help="Write an SVG chart (one war and the distributions).")
+    ] = None,
 ) -> None:
     """Bargaining while fighting: when the bargaining range opens, and on what terms."""
     from detente.model.scenario import ScenarioError
     from detente.model.war_termination import fearon_range, read_war_scenario, simulate_war
 
+    if chart is not None and chart.suffix.lower() != ".svg":
+        raise _fail(f"charts are written as SVG: give a path ending in .svg, not {chart.name!r}")
     try:
         ws = read_war_scenario(params)
         if overrides:
@@ -200,10 +205,17 @@ def war(
         raise _fail(str(e)) from None
     summary = res.summary()
     fearon = fearon_range(ws)
+    if chart is not None:
+        from detente.model.chart import war_chart
+
+        example = simulate_war(ws, paths=1, seed=seed, record=True)
+        chart.write_text(war_chart(res, example), encoding="utf-8")
     if as_json:
         summary.pop("time_histogram")
         summary["fearon_range_with_true_odds"] = [round(fearon[0], 3), round(fearon[1], 3)]
         summary["scenario"] = ws.name
+        if chart is not None:
+            summary["chart"] = str(chart)
         print(json.dumps(summary, indent=1))
         return
 
@@ -226,6 +238,8 @@ def war(
     table.add_row("Fearon range if both knew the odds", f"{fearon[0]:.1f}-{fearon[1]:.1f}")
     out.print(table)
     out.print(f"  [dim]0 = {escape(ws.low_label)}; 100 = {escape(ws.high_label)}[/dim]")
+    if chart is not None:
+        out.print(f"chart written to {chart}")
 
 
 def _override(ws: Any, pairs: list[str]) -> Any:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 import numpy as np
@@ -178,3 +179,123 @@ def write_chart(
         raise ValueError(f"charts are written as SVG: give a path ending in .svg, not {path.name!r}")
     path.write_text(forecast_chart(scenario, dists, title), encoding="utf-8")
     return path
+
+
+# --- war termination ------------------------------------------------------------------------------
+
+
+def _polyline(xs: np.ndarray, ys: np.ndarray, cls: str) -> str:
+    pts = " ".join(f"{x:.1f},{y:.1f}" for x, y in zip(xs, ys, strict=True) if np.isfinite(y))
+    return f'<polyline points="{pts}" class="{cls}"/>'
+
+
+def _bars(
+    values: np.ndarray,
+    x0: float,
+    y0: float,
+    w: float,
+    h: float,
+    edges: np.ndarray,
+    label: str,
+    shift: float = 0.0,
+) -> str:
+    """A histogram of ``values`` in the box (x0, y0, w, h); tick labels are ``edges + shift``."""
+    counts = np.histogram(values, bins=edges)[0] if values.size else np.zeros(len(edges) - 1, int)
+    top = max(int(counts.max()), 1)
+    bw = w / len(counts)
+    parts = [f'<text x="{x0:.1f}" y="{y0 - 8:.1f}" class="issue">{escape(label)}</text>']
+    for k, c in enumerate(counts):
+        bh = h * c / top
+        parts.append(
+            f'<rect x="{x0 + k * bw + 0.5:.1f}" y="{y0 + h - bh:.1f}" width="{max(bw - 1, 0.5):.1f}" '
+            f'height="{bh:.1f}" class="bar"><title>{edges[k]:g}-{edges[k + 1]:g}: {c}</title></rect>'
+        )
+    parts.append(f'<line x1="{x0}" y1="{y0 + h}" x2="{x0 + w}" y2="{y0 + h}" class="axis"/>')
+    for k in (0, len(edges) // 2, len(edges) - 1):
+        parts.append(
+            f'<text x="{x0 + k * bw:.1f}" y="{y0 + h + 12:.1f}" class="tick" text-anchor="middle">{edges[k] + shift:.3g}</text>'
+        )
+    if values.size:
+        med = float(np.median(values))
+        mx = x0 + w * (med - edges[0]) / (edges[-1] - edges[0])
+        parts.append(f'<line x1="{mx:.1f}" y1="{y0}" x2="{mx:.1f}" y2="{y0 + h}" class="sq"/>')
+        parts.append(f'<text x="{mx + 3:.1f}" y="{y0 + 10}" class="tick">median {med:.3g}</text>')
+    return "".join(parts)
+
+
+def war_chart(paths: Any, example: Any) -> str:
+    """Two views of :func:`~detente.model.war_termination.simulate_war` results.
+
+    Top: one recorded war (``example``, run with ``record=True``): the front line, the least A
+    accepts (``p_A - c_A``) and the most B concedes (``p_B + c_B``) period by period; the range is
+    open where the first lies below the second. Bottom: over all ``paths``, when the range opened
+    and the midpoint terms.
+    """
+    ws = paths.scenario
+    tr = example.trace
+    end = int(example.period[0]) if example.period[0] >= 0 else tr["front"].shape[0] - 1
+    t_max = min(tr["front"].shape[0] - 1, end + max(3, end // 5))
+    t = np.arange(t_max + 1)
+    front, lo, hi = tr["front"][: t_max + 1, 0], tr["lo"][: t_max + 1, 0], tr["hi"][: t_max + 1, 0]
+    ys = np.concatenate([front, lo, hi])
+    y_lo, y_hi = max(0.0, float(np.nanmin(ys)) - 3), min(100.0, float(np.nanmax(ys)) + 3)
+    px0, px1, py0, py1 = 70.0, WIDTH - 30.0, 70.0, 300.0
+
+    def px(v: np.ndarray | float) -> np.ndarray:
+        return px0 + (px1 - px0) * np.asarray(v, float) / max(t_max, 1)
+
+    def py(v: np.ndarray | float) -> np.ndarray:
+        return py1 - (py1 - py0) * (np.asarray(v, float) - y_lo) / max(y_hi - y_lo, 1e-9)
+
+    title = f"{ws.name}: bargaining while fighting"
+    parts = [
+        f'<text x="20" y="22" class="title">{escape(title)}</text>',
+        f'<text x="20" y="40" class="tick">One simulated war (y: {escape(ws.side_a)}\'s share of the disputed '
+        f"territory; x: periods). Red: the least {escape(ws.side_a)} accepts; blue: the most {escape(ws.side_b)} "
+        "concedes;</text>",
+        '<text x="20" y="52" class="tick">black: the front line. The bargaining range is open where red is at or '
+        "below blue; the war ends there.</text>",
+    ]
+    for v in np.linspace(y_lo, y_hi, 5):
+        parts.append(f'<line x1="{px0}" y1="{py(v):.1f}" x2="{px1}" y2="{py(v):.1f}" class="grid"/>')
+        parts.append(f'<text x="{px0 - 6}" y="{py(v) + 3:.1f}" class="tick" text-anchor="end">{v:.0f}</text>')
+    for v in np.unique(np.linspace(0, t_max, 6).round()):
+        parts.append(
+            f'<text x="{px(v):.1f}" y="{py1 + 14:.1f}" class="tick" text-anchor="middle">{v:.0f}</text>'
+        )
+    parts.append(_polyline(px(t), py(lo), "lo"))
+    parts.append(_polyline(px(t), py(hi), "hi"))
+    parts.append(_polyline(px(t), py(front), "front"))
+    if example.period[0] >= 0 and example.outcome[0] == "settlement":
+        sx, sy = px(end), py(example.midpoint[0])
+        parts.append(
+            f"<g><title>range opens at period {end}: {example.lo[0]:.1f}-{example.hi[0]:.1f}</title>"
+            f'<line x1="{sx:.1f}" y1="{py0}" x2="{sx:.1f}" y2="{py1}" class="sq"/>'
+            f'<circle cx="{sx:.1f}" cy="{sy:.1f}" r="5" class="settle"/>'
+            f'<text x="{sx + 8:.1f}" y="{sy - 8:.1f}" class="actor">settlement at {example.midpoint[0]:.1f}</text></g>'
+        )
+    settled = paths.settled
+    times = paths.period[settled].astype(float)
+    n_t = int(times.max()) + 1 if times.size else 1
+    step = max(1, int(np.ceil(n_t / 40)))
+    t_edges = np.arange(0, n_t + step, step) - 0.5  # whole periods per bar
+    mids = paths.midpoint[settled]
+    m_lo, m_hi = (float(mids.min()), float(mids.max())) if mids.size else (0.0, 100.0)
+    pad = max((m_hi - m_lo) * 0.05, 0.5)
+    m_edges = np.linspace(m_lo - pad, m_hi + pad, 26)
+    share = f"{settled.mean():.0%} of {len(settled)} wars settled"
+    parts.append(_bars(times, 70, 360, 370, 140, t_edges, f"Periods until the range opens ({share})", 0.5))
+    parts.append(_bars(mids, 500, 360, 370, 140, m_edges, "Terms: midpoint of the range"))
+    height = 540
+    style = (
+        "text{font-family:system-ui,Helvetica,Arial,sans-serif;font-size:11px;fill:#222}"
+        ".title{font-size:15px;font-weight:600}.issue{font-size:12px;font-weight:600}.tick{fill:#666;font-size:9px}"
+        ".actor{fill:#222}.axis{stroke:#333}.grid{stroke:#e6e6e6}.sq{stroke:#555;stroke-dasharray:4 3}"
+        ".lo{fill:none;stroke:#d62728;stroke-width:2}.hi{fill:none;stroke:#1f77b4;stroke-width:2}"
+        ".front{fill:none;stroke:#222;stroke-width:1.5}.settle{fill:#2ca02c;stroke:#fff}.bar{fill:#7f9fbf}"
+    )
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height}" '
+        f'viewBox="0 0 {WIDTH} {height}" role="img" aria-label={quoteattr(title)}>'
+        f'<style>{style}</style><rect width="100%" height="100%" fill="#fff"/>' + "".join(parts) + "</svg>\n"
+    )
