@@ -102,7 +102,7 @@ def forecast(
             Distribution(n, tuple(issues), np.asarray(p, float), np.asarray(p, float)[None, :], seed)
             for n, p in points.items()
         ]
-        write_chart(chart, sc, shown)
+        write_chart(chart, sc, shown, level=level)
     if as_json:
         result: dict[str, Any] = {
             "scenario": sc.name,

@@ -171,13 +171,17 @@ def forecast_chart(
 
 
 def write_chart(
-    path: str | Path, scenario: Scenario, dists: Sequence[Distribution], title: str | None = None
+    path: str | Path,
+    scenario: Scenario,
+    dists: Sequence[Distribution],
+    title: str | None = None,
+    level: float = 0.9,
 ) -> Path:
     """Write the SVG chart; only .svg is supported (no rasteriser is installed)."""
     path = Path(path)
     if path.suffix.lower() != ".svg":
         raise ValueError(f"charts are written as SVG: give a path ending in .svg, not {path.name!r}")
-    path.write_text(forecast_chart(scenario, dists, title), encoding="utf-8")
+    path.write_text(forecast_chart(scenario, dists, title, level), encoding="utf-8")
     return path
 
 
