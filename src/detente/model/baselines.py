@@ -24,8 +24,10 @@ def weighted_mean(position: np.ndarray, weight: np.ndarray) -> np.ndarray:
     total = w.sum(axis=0)
     with np.errstate(invalid="ignore", divide="ignore"):
         mean = (w * x).sum(axis=0) / total
-    # Where all weights are zero, fall back to the plain mean of the stated positions.
-    plain = np.nanmean(np.where(has, position, np.nan), axis=0) if has.any() else mean
+    # Where all weights are zero, fall back to the plain mean of the stated positions (NaN if none).
+    count = has.sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        plain = x.sum(axis=0) / count
     return np.where(total > 0, mean, plain)
 
 

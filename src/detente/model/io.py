@@ -117,6 +117,8 @@ def from_dict(data: dict[str, Any]) -> Scenario:
             unc[a_i, j] = float(v.get("uncertainty", 0.0))
             if v.get("source"):
                 sources[(name, issue_id, "position")] = str(v["source"])
+            if v.get("salience_source"):
+                sources[(name, issue_id, "salience")] = str(v["salience_source"])
     return Scenario(str(data.get("name", "scenario")), tuple(names), issues, pos, sal, cap, unc, sources)
 
 
@@ -146,6 +148,8 @@ def to_dict(sc: Scenario) -> dict[str, Any]:
                 entry["uncertainty"] = float(sc.uncertainty[a, j])
             if (name, issue.id, "position") in sc.sources:
                 entry["source"] = sc.sources[(name, issue.id, "position")]
+            if (name, issue.id, "salience") in sc.sources:
+                entry["salience_source"] = sc.sources[(name, issue.id, "salience")]
             per_issue[issue.id] = entry
         actor: dict[str, Any] = {"name": name, "capability": float(sc.capability[a]), "issues": per_issue}
         if (name, "*", "capability") in sc.sources:
