@@ -14,6 +14,7 @@ import logging
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from html import unescape
 from typing import Any
 
 import lxml.html
@@ -84,6 +85,14 @@ BLOCKS = {
     "th",
     "figcaption",
 }
+HIDDEN_TAGS = "script|style|noscript|template|iframe|object|embed|svg|math|textarea|select|head|title"
+COMMENT = re.compile(r"<!--.*?(-->|$)", re.S)
+HIDDEN = re.compile(rf"<({HIDDEN_TAGS})\b[^>]*>.*?</\1\s*>", re.I | re.S)
+UNCLOSED = re.compile(rf"<({HIDDEN_TAGS})\b.*", re.I | re.S)
+BLOCK_TAG = re.compile(
+    r"</?(p|div|br|h[1-6]|li|tr|td|th|blockquote|pre|section|article|table|ul|ol|hr)\b[^>]*>", re.I
+)
+ANY_TAG = re.compile(r"</?[a-zA-Z!?][^>]*>")
 BLOCKS |= {"div", "section", "article", "main", "header", "body", "br", "tr", "ul", "ol", "table", "hr"}
 
 
@@ -118,10 +127,23 @@ def extract(html: str, url: str | None = None) -> HtmlArticle | None:
     if tree is None:
         return None
     title, date, page_url = page_metadata(tree)
-    text = _trafilatura(html, url) or block_text(tree)
+    text = _trafilatura(html, url) or block_text(tree) or stripped_text(html)
     if not text.strip():
         return None
     return HtmlArticle(text=text, title=title, date=date, url=url or page_url)
+
+
+def stripped_text(html: str) -> str:
+    """Last resort for markup the parser gives up on (thousands of nested tags): drop whole
+    script/style-like elements (an unclosed one takes the rest of the page), comments and tags."""
+    s = COMMENT.sub(" ", html)
+    s = HIDDEN.sub(" ", s)
+    s = UNCLOSED.sub(" ", s)
+    s = BLOCK_TAG.sub("\n", s)
+    s = ANY_TAG.sub(" ", s)
+    s = unescape(s).replace("<", " ").replace(">", " ")
+    lines = (re.sub(r"[ \t\r\f\v\u00a0]+", " ", ln).strip() for ln in s.split("\n"))
+    return "\n".join(ln for ln in lines if ln)
 
 
 @lru_cache(maxsize=1)

@@ -60,11 +60,11 @@ def parse_feed(text: str, source: str) -> Iterator[RawDocument | Problem]:
     base = os.path.basename(source)
     for n, entry in enumerate(feed.entries, 1):
         where = f"{source}#{n}"
-        body, kind = _body(entry)
+        body = _body(entry)
         if not body.strip():
             yield Problem(where, "feed item has no text (only a title or link)")
             continue
-        is_html = "html" in kind or bool(TAG.search(body))
+        is_html = bool(TAG.search(body))  # RSS calls every description HTML, even plain text
         yield RawDocument(
             source=where,
             name=str(entry.get("id") or entry.get("link") or f"{base}#{n}"),
@@ -72,19 +72,21 @@ def parse_feed(text: str, source: str) -> Iterator[RawDocument | Problem]:
             fmt="html" if is_html else "text",
             title=_plain(entry.get("title")),
             date=_iso(entry.get("published_parsed") or entry.get("updated_parsed")),
-            url=entry.get("link") or None,
+            url=_web_link(entry.get("link")),
             meta={k: v for k, v in (("feed", _plain(feed.feed.get("title"))),) if v},
         )
 
 
-def _body(entry: feedparser.FeedParserDict) -> tuple[str, str]:
-    """The longest of the item's full contents, else its summary; with its media type."""
-    best, kind = "", ""
+def _web_link(value: object) -> str | None:
+    """An item's web address; feedparser offers an Atom id ("tag:...") as the link when none is given."""
+    return value if isinstance(value, str) and value.startswith(("http://", "https://")) else None
+
+
+def _body(entry: feedparser.FeedParserDict) -> str:
+    """The longest of the item's full contents, else its summary."""
+    best = ""
     for content in entry.get("content") or []:
         value = content.get("value") or ""
         if len(value) > len(best):
-            best, kind = value, content.get("type") or ""
-    if not best.strip():
-        best = entry.get("summary") or entry.get("description") or ""
-        kind = (entry.get("summary_detail") or {}).get("type") or ""
-    return best, kind
+            best = value
+    return best if best.strip() else entry.get("summary") or entry.get("description") or ""
