@@ -142,7 +142,15 @@ class QuoteFinder:
             ):
                 lead = self.text[m.end + 1 : self.ix.sent(nxt.i).end_char].strip()
                 short = len(lead.split()) <= 12 and not any(q in lead for q in '"“”')
-                if lead[:1].islower() or lead[:1] in (",",) or short:
+                # '... the Russians?" Greene stated.': a sentence that is only the attribution
+                # ends on its speech verb; '"B." He added that ...' starts a new statement.
+                last = re.sub(r"[\W_]+$", "", lead).rsplit(" ", 1)[-1].lower()
+                attribution_only = short and (
+                    last in self.lex.speech_verbs
+                    or last.rstrip("sd") in self.lex.speech_verbs
+                    or last.endswith("ed")
+                )
+                if lead[:1].islower() or lead[:1] in (",",) or attribution_only:
                     b = self.ix.sent(nxt.i).end_char
         return max(a, m.paragraph[0]), min(max(b, m.end), m.paragraph[1])
 
