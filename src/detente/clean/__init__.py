@@ -62,6 +62,8 @@ def _clean(raw: RawDocument, settings: Settings) -> Document | Problem:
         url = url or page.url
         if not date and page.date:
             date, date_source = page.date, "meta-tag"
+    elif html_page.has_markup(body):
+        body = html_page.stripped_text(body)
     patterns = patterns_for(settings.boilerplate_files)
     filtered = filter_lines(body, known_title=title, patterns=patterns)
     text = "\n\n".join(filtered.paragraphs)

@@ -49,8 +49,10 @@ CONNECTORS = {
 PLACE_WORDS = {"in", "at", "from", "for"}  # "Jane Doe in Kyiv", "Staff Reporter for Reuters"
 STOPWORDS = {"the", "a", "an", "and", "or", "to", "in", "on", "of", "for", "up", "out", "us", "our", "my"}
 STOPWORDS |= {"all", "now", "here", "this"}
-EDGE = " \t-\u2013\u2014|\u2022\u00b7*>#:=_~\u25ba\u25b6\u2192"
+EDGE = " \t-\u2013\u2014|\u2022\u00b7*>#:=_~\u25ba\u25b6\u2192\\"
 TOKEN = re.compile(r"[\w'\u2019-]+")
+WEATHER = re.compile(r"-?\d+(?:[.,]\d+)?\s*\u00b0\s*[CF]?\b")
+TIMESTAMP = re.compile(r"^\d{1,2}:\d{2}(:\d{2})?$")
 FOREIGN = 0.5  # a line with more than this share of letters in another script is dropped
 TOP_LINES = 5  # date lines are read up to this many body paragraphs into the text
 WEAK_WORDS = 4  # "The Kyiv Independent": a headline this short gives way to a longer one before the body
@@ -83,6 +85,8 @@ def line_reason(line: str, pat: Patterns, script: str = "LATIN") -> str | None:
         return "page interface"
     if n <= 8 and ui_words_only(c, line, pat):
         return "page interface"
+    if n <= 6 and WEATHER.search(line) and not ends_like_sentence(line):
+        return "page interface"  # a weather widget: "Mostar • 4.5° Overcast"
     if pat.disclaimers.match(c):
         return "disclaimer"
     if n <= 60 and pat.credits.match(c):
@@ -154,65 +158,151 @@ def starts_body(line: str) -> bool:
 
 def filter_lines(text: str, known_title: str | None = None, patterns: Patterns | None = None) -> Filtered:
     """Keep the article's paragraphs; find the headline and a date line on the way."""
-    pat = patterns or load_patterns()
-    script = dominant_script(text)
-    out = Filtered(paragraphs=[])
-    title = strip_site(known_title) if known_title else None
-    in_list = False
-    seen: set[str] = set()
-    dates: list[tuple[str, bool]] = []  # (ISO date, from an "Updated" line)
-
-    in_body = False  # until a paragraph of running text: decks, bylines and labels come first
-    weak = False  # a title of at most WEAK_WORDS words (a site or section name?) may be replaced
+    state = _Filter(patterns or load_patterns(), dominant_script(text), known_title)
     for line in logical_lines(text):
-        top = len(out.paragraphs) < TOP_LINES
+        state.feed(line)
+    return state.result()
+
+
+class _Filter:
+    """The line filter's state while it walks down a page."""
+
+    def __init__(self, pat: Patterns, script: str, known_title: str | None) -> None:
+        self.pat, self.script = pat, script
+        self.out = Filtered(paragraphs=[])
+        self.known = known_title is not None
+        self.title = strip_site(known_title) if known_title else None
+        self.weak = False  # a title of at most WEAK_WORDS words (a site or section name?) may give way
+        self.in_body = False  # until a paragraph of running text: decks, bylines and labels come first
+        self.list_mode: str | None = None  # "time" after a timestamp, "text" after "Read next", "Related"...
+        self.after_time = False  # in a "text" list, a timestamp makes the next item a link whatever it is
+        self.seen: set[str] = set()
+        self.captions: list[str] = []  # keys of dropped captions, to catch their repeats
+        self.last: str | None = None  # "title" or "paragraph": what the last kept line became
+        self.dates: list[tuple[str, bool]] = []  # (ISO date, from an "Updated" line)
+
+    def result(self) -> Filtered:
+        self.out.paragraphs = _drop_link_runs(self.out.paragraphs, self.out.dropped)
+        self.out.title = self.title
+        self.out.date = next(
+            (d for d, upd in self.dates if not upd), self.dates[0][0] if self.dates else None
+        )
+        return self.out
+
+    def drop(self, line: str, reason: str) -> None:
+        self.out.dropped.append((line, reason))
+
+    def feed(self, line: str) -> None:
         m = DATE_TAG.match(line)
         if m:  # a stored page's "date YYYY-MM-DD" tag, perhaps followed by a byline or caption
-            dates.append((m.group(1), False))
-            out.dropped.append((line[: m.end()].strip(), "date tag"))
+            self.dates.append((m.group(1), False))
+            self.drop(line[: m.end()].strip(), "date tag")
             line = line[m.end() :].strip()
             if not line:
-                continue
-        reason = line_reason(line, pat, script)
-        if reason in ("date line", "byline") and top:
+                return
+        reason = line_reason(line, self.pat, self.script)
+        if reason in ("date line", "byline") and len(self.out.paragraphs) < TOP_LINES:
             found = date_in_line(line)
             if found:
-                dates.append((found, is_update_line(line)))
-        if pat.openers.match(core(line)):
-            reason, in_list = "related-link list", True
-        elif reason is None and in_list:
-            if link_like(line):
-                reason = "related-link list"
-            else:
-                in_list = False
-        if (
-            reason is None
-            and not out.paragraphs
-            and (title is None or (weak and not same_title(line, title)))
-            and _headline(line)
-        ):
-            if title is not None:
-                out.dropped.append((title, "section or site name"))
-            title = strip_site(line)
-            weak = len(title.split()) <= WEAK_WORDS and known_title is None
+                self.dates.append((found, is_update_line(line)))
+        reason = self._list_reason(line, reason)
+        reason = self._caption_reason(line, reason)
+        if reason is None and self._takes_title(line):
             reason = "headline"
         if reason is None:
-            reason = _context_reason(line, title, in_body, seen)
+            reason = _context_reason(line, self.title, self.in_body, self.seen)
+            if reason == "repeated line" and self._repeat_is_title(line):
+                reason = "headline"
         if reason is not None:
-            out.dropped.append((line, reason))
-            continue
-        seen.add(norm_key(line))
-        out.paragraphs.append(line)
-        in_body = in_body or starts_body(line)
+            self.drop(line, reason)
+            if reason == "photo caption":
+                self.captions.append(norm_key(line))
+            if reason != "headline":
+                self.last = None if reason not in ("page interface", "separator") else self.last
+            return
+        self.seen.add(norm_key(line))
+        self.out.paragraphs.append(line)
+        self.in_body = self.in_body or starts_body(line)
+        self.last = "paragraph"
 
-    out.paragraphs = _drop_link_runs(out.paragraphs, out.dropped)
-    out.title = title
-    out.date = next((d for d, upd in dates if not upd), dates[0][0] if dates else None)
-    return out
+    def _list_reason(self, line: str, reason: str | None) -> str | None:
+        """Related-link lists: opened by "Related", "Read next" or a timestamp; links follow."""
+        c = core(line)
+        if TIMESTAMP.match(c):
+            self.after_time = self.list_mode == "text"
+            self.list_mode = self.list_mode or "time"
+            return "related-link list"
+        if self.pat.openers.match(c):
+            self.list_mode, self.after_time = "text", False
+            return "related-link list"
+        if reason is not None or self.list_mode is None:
+            return reason
+        if self.after_time:  # "22:30" / "crypto" / "Summary of the linked story."
+            self.after_time = link_like(line) and len(line.split()) <= 3
+            return "related-link list"
+        if link_like(line):
+            return "related-link list"
+        self.list_mode = None
+        return None
+
+    def _caption_reason(self, line: str, reason: str | None) -> str | None:
+        """Captions: their repeats, and the caption line just above a credit standing alone."""
+        key = norm_key(line)
+        if reason is None and len(key.split()) >= 6 and any(c.startswith(key) for c in self.captions):
+            return "photo caption"
+        if reason == "photo caption" and self.last is not None and _standalone_credit(line, self.pat):
+            above = self.title if self.last == "title" else self.out.paragraphs[-1]
+            if above and not ends_like_sentence(above) and len(above.split()) <= 40:
+                if self.last == "title" and not self.known:
+                    self.title, self.weak = None, False
+                elif self.last == "paragraph":
+                    self.out.paragraphs.pop()
+                    self.seen.discard(norm_key(above))
+                    self.in_body = any(starts_body(p) for p in self.out.paragraphs)
+                self.drop(above, "photo caption")
+                self.captions.append(norm_key(above))
+                self.last = None
+        return reason
+
+    def _takes_title(self, line: str) -> bool:
+        """The headline: the first headline-like line before the body (a short one may give way)."""
+        if self.in_body or not _headline(line):
+            return False
+        if self.title is not None and not (self.weak and not same_title(line, self.title)):
+            return False
+        if self.title is not None:
+            self.drop(self.title, "section or site name")
+        self._set_title(line)
+        self.weak = len((self.title or "").split()) <= WEAK_WORDS and not self.known
+        return True
+
+    def _repeat_is_title(self, line: str) -> bool:
+        """No headline yet, and a headline-like line near the top comes twice: that is the headline."""
+        if self.title is not None or len(self.out.paragraphs) >= TOP_LINES or not _headline(line):
+            return False
+        self._set_title(line)
+        return True
+
+    def _set_title(self, line: str) -> None:
+        self.title = strip_site(line.lstrip(EDGE))
+        earlier = [p for p in self.out.paragraphs if same_title(p, self.title)]
+        for p in earlier:  # a breadcrumb or a first copy of the headline kept before it was known
+            self.out.paragraphs.remove(p)
+            self.drop(p, "headline")
+        self.last = "title"
+
+
+def _standalone_credit(line: str, pat: Patterns) -> bool:
+    """ "(Photo: Jane Doe/AFP)", "Photo: Reuters": a credit with no caption of its own."""
+    c = line.strip()
+    if c.startswith("(") and c.endswith(")"):
+        return True
+    return bool(pat.caption_start.match(core(c))) and len(c.split()) <= 12
 
 
 def _headline(line: str) -> bool:
-    return not ends_like_sentence(line) and looks_like_headline(strip_site(line))
+    cand = line.lstrip(EDGE)
+    return not ends_like_sentence(cand) and looks_like_headline(strip_site(cand))
 
 
 def _context_reason(line: str, title: str | None, in_body: bool, seen: set[str]) -> str | None:

@@ -26,8 +26,8 @@ YMD_SLASH = re.compile(r"\b(\d{4})/(\d{1,2})/(\d{1,2})\b")
 NUMERIC = re.compile(r"\b(\d{1,2})([/.])(\d{1,2})\2(\d{4})\b")
 # A year may run straight into a time on pages that lost a space: "March 19, 20257:55 PM".
 YEAR_END = r"(?:\b|(?=\d{1,2}:\d{2}))"
-DAY_MONTH = re.compile(rf"\b(\d{{1,2}}){ORD}\s+(?:of\s+)?({MONTHS}),?\s+(\d{{4}}){YEAR_END}", re.I)
-MONTH_DAY = re.compile(rf"\b({MONTHS})\s+(\d{{1,2}}){ORD},?\s+(\d{{4}}){YEAR_END}", re.I)
+DAY_MONTH = re.compile(rf"\b(\d{{1,2}}){ORD}\s+(?:of\s+)?({MONTHS})\s*,?\s+(\d{{4}}){YEAR_END}", re.I)
+MONTH_DAY = re.compile(rf"\b({MONTHS})\s+(\d{{1,2}}){ORD}\s*,?\s+(\d{{4}}){YEAR_END}", re.I)
 
 # What may stand around a date on a date line: weekdays, times, zones, "Published", "Updated".
 NOISE = re.compile(

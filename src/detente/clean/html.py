@@ -133,6 +133,11 @@ def extract(html: str, url: str | None = None) -> HtmlArticle | None:
     return HtmlArticle(text=text, title=title, date=date, url=url or page_url)
 
 
+def has_markup(text: str) -> bool:
+    """Plain text that still holds HTML block tags ("<p>...</p>.<p>..."): a page saved half-converted."""
+    return len(BLOCK_TAG.findall(text[:20_000])) >= 2
+
+
 def stripped_text(html: str) -> str:
     """Last resort for markup the parser gives up on (thousands of nested tags): drop whole
     script/style-like elements (an unclosed one takes the rest of the page), comments and tags."""

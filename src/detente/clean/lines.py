@@ -9,9 +9,12 @@ for the NLP stage. Header lines (title, byline, date) are short, so they are nev
 from __future__ import annotations
 
 import itertools
+import re
 
 MAX_WRAP_WIDTH = 100  # wider lines are paragraphs, not wrapped text
 FULL = 0.6  # a wrapped line fills at least this share of the width
+MID_CLAUSE_END = re.compile(r"[^\W\d_],?$")
+CONTINUES = re.compile(r"^[^\W\d_]{2,}\b")  # a word (checked for lower case below)
 
 
 def logical_lines(text: str) -> list[str]:
@@ -20,7 +23,7 @@ def logical_lines(text: str) -> list[str]:
     lines = [ln.strip() for ln in raw.split("\n")]
     width = _wrap_width(lines)
     if width is None:
-        return [ln for ln in lines if ln]
+        return _join_broken([ln for ln in lines if ln])
     out: list[str] = []
     joining = False
     for ln in lines:
@@ -57,3 +60,26 @@ def _wrap_width(lines: list[str]) -> int | None:
     ):
         return width
     return None
+
+
+def _join_broken(lines: list[str]) -> list[str]:
+    """Join a sentence broken over two lines: the first stops mid-clause (on a letter or a comma),
+    the next goes on in lower case ("Given" / "the strained relations between ..."). Both must be
+    long enough to be prose: interface lines ("list of 3 items") start in lower case too."""
+    out: list[str] = []
+    for ln in lines:
+        prev = out[-1] if out else ""
+        n_prev = len(prev.split())
+        if (
+            prev
+            and (n_prev >= 5 or (n_prev == 1 and prev[:1].isupper()))
+            and len(ln.split()) >= 6
+            and MID_CLAUSE_END.search(prev)
+            and CONTINUES.match(ln)
+            and ln[:1].islower()
+            and not prev.startswith(("http://", "https://", "www."))
+        ):
+            out[-1] = f"{prev} {ln}"
+        else:
+            out.append(ln)
+    return out
