@@ -15,7 +15,6 @@ import unicodedata
 from detente.clean import html as html_page
 from detente.clean.boilerplate import filter_lines
 from detente.clean.dates import to_iso
-from detente.clean.headline import strip_site
 from detente.clean.language import detect_language
 from detente.clean.patterns import patterns_for
 from detente.config import Settings
@@ -74,13 +73,12 @@ def _clean(raw: RawDocument, settings: Settings) -> Document | Problem:
     language = detect_language(text)
     if language != "und" and language not in settings.languages:
         return Problem(raw.source, f"language '{language}' (not in {', '.join(settings.languages)})", "clean")
-    final_title = strip_site(filtered.title) if filtered.title else None
     return Document(
         doc_id=content_key(text),
         name=raw.name,
         source=raw.source,
         text=text,
-        title=final_title or None,
+        title=filtered.title or None,
         date=date,
         date_source=date_source if date else None,
         language=language if language != "und" else settings.languages[0],

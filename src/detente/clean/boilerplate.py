@@ -284,7 +284,7 @@ class _Filter:
         return True
 
     def _set_title(self, line: str) -> None:
-        self.title = strip_site(line.lstrip(EDGE))
+        self.title = strip_site(line.lstrip(EDGE), dashes=False)
         earlier = [p for p in self.out.paragraphs if same_title(p, self.title)]
         for p in earlier:  # a breadcrumb or a first copy of the headline kept before it was known
             self.out.paragraphs.remove(p)
@@ -302,7 +302,7 @@ def _standalone_credit(line: str, pat: Patterns) -> bool:
 
 def _headline(line: str) -> bool:
     cand = line.lstrip(EDGE)
-    return not ends_like_sentence(cand) and looks_like_headline(strip_site(cand))
+    return not ends_like_sentence(cand) and looks_like_headline(strip_site(cand, dashes=False))
 
 
 def _context_reason(line: str, title: str | None, in_body: bool, seen: set[str]) -> str | None:

@@ -27,8 +27,12 @@ def norm_key(text: str) -> str:
     return re.sub(r"[\W_]+", " ", s.casefold()).strip()
 
 
-def strip_site(title: str) -> str:
-    """ "Headline | Section | Site" -> "Headline"; "Headline - BBC News" -> "Headline"."""
+def strip_site(title: str, dashes: bool = True) -> str:
+    """ "Headline | Section | Site" -> "Headline"; "Headline - BBC News" -> "Headline".
+
+    Dash suffixes are cut only with ``dashes`` (titles from <title> and meta tags): on the page
+    itself "Qatar helped broker the deal - CNN" is the headline as shown, attribution included.
+    """
     title = title.strip()
     parts = [p.strip() for p in PIPES.split(title) if p.strip()]
     if len(parts) > 1:
@@ -36,7 +40,7 @@ def strip_site(title: str) -> str:
         best = parts[0] if len(parts[0].split()) >= 4 else max(parts, key=lambda p: len(p.split()))
         if len(best.split()) >= 3:
             title = best
-    m = DASH_SUFFIX.search(title)
+    m = DASH_SUFFIX.search(title) if dashes else None
     if m and _looks_like_name(m.group(1)) and len(title[: m.start()].split()) >= 3:
         title = title[: m.start()].rstrip()
     return title

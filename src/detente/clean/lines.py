@@ -13,6 +13,8 @@ import re
 
 MAX_WRAP_WIDTH = 100  # wider lines are paragraphs, not wrapped text
 FULL = 0.6  # a wrapped line fills at least this share of the width
+# A dateline on its own line: "PUTRAJAYA:", "KYIV, Ukraine (AP) —", "NEW DELHI -".
+DATELINE = re.compile(r"^[A-Z][A-Z .'-]{1,30}(,\s*[A-Z][\w .]{1,30})?(\s*\([\w .]{1,30}\))?\s*[:\u2014\u2013-]$")
 MID_CLAUSE_END = re.compile(r"[^\W\d_],?$")
 CONTINUES = re.compile(r"^[^\W\d_]{2,}\b")  # a word (checked for lower case below)
 
@@ -70,6 +72,9 @@ def _join_broken(lines: list[str]) -> list[str]:
     for ln in lines:
         prev = out[-1] if out else ""
         n_prev = len(prev.split())
+        if prev and DATELINE.match(prev) and ln[:1].isupper():  # "PUTRAJAYA:" / "Cambodia and ..."
+            out[-1] = f"{prev} {ln}"
+            continue
         if (
             prev
             and (n_prev >= 5 or (n_prev == 1 and prev[:1].isupper()))
