@@ -53,6 +53,10 @@ EDGE = " \t-\u2013\u2014|\u2022\u00b7*>#:=_~\u25ba\u25b6\u2192\\"
 TOKEN = re.compile(r"[\w'\u2019-]+")
 WEATHER = re.compile(r"-?\d+(?:[.,]\d+)?\s*\u00b0\s*[CF]?\b")
 TIMESTAMP = re.compile(r"^\d{1,2}:\d{2}(:\d{2})?$")
+CAPTION_TAIL = 200  # credits end a caption: only the line's tail is searched
+# Every caption ending in the data names a credit word, an agency, a slash or a bracket: a cheap
+# test that spares most lines the full alternation.
+CAPTION_HINT = re.compile(r"[/(\[]|photo|pictur|image|credit|courtesy|\bpics?\b|\bpix\b", re.I)
 FOREIGN = 0.5  # a line with more than this share of letters in another script is dropped
 TOP_LINES = 5  # date lines are read up to this many body paragraphs into the text
 WEAK_WORDS = 4  # "The Kyiv Independent": a headline this short gives way to a longer one before the body
@@ -93,7 +97,10 @@ def line_reason(line: str, pat: Patterns, script: str = "LATIN") -> str | None:
         return "credit"
     if is_byline(line):
         return "byline"
-    if n <= 60 and (pat.caption_end.search(line) or pat.caption_start.match(c)):
+    tail = line[-CAPTION_TAIL:]
+    if n <= 60 and (
+        (CAPTION_HINT.search(tail) and pat.caption_end.search(tail)) or pat.caption_start.match(c)
+    ):
         return "photo caption"
     if n <= 14 and date_in_line(line, strict=True):
         return "date line"

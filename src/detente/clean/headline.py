@@ -17,14 +17,16 @@ CLOSERS = "\"'\u201d\u2019)]\u00bb"
 SENTENCE_END = re.compile(r"[.;,:\-\u2013\u2014]$")
 TWO_SENTENCES = re.compile(r"[a-z\u00e0-\u00ff]{2}[.!?]\s+[A-Z\u201c\"]")
 MAX_WORDS = 22
+COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+NON_WORD = re.compile(r"[\W_]+")
 MAX_CHARS = 180
 
 
 def norm_key(text: str) -> str:
     """Casefolded words without punctuation or accents: how titles are compared."""
-    s = unicodedata.normalize("NFKD", text)
-    s = "".join(c for c in s if not unicodedata.combining(c)).replace("\u2019", "'")
-    return re.sub(r"[\W_]+", " ", s.casefold()).strip()
+    if not text.isascii():
+        text = COMBINING.sub("", unicodedata.normalize("NFKD", text))
+    return NON_WORD.sub(" ", text.casefold()).strip()
 
 
 def strip_site(title: str, dashes: bool = True) -> str:

@@ -14,7 +14,9 @@ import re
 MAX_WRAP_WIDTH = 100  # wider lines are paragraphs, not wrapped text
 FULL = 0.6  # a wrapped line fills at least this share of the width
 # A dateline on its own line: "PUTRAJAYA:", "KYIV, Ukraine (AP) —", "NEW DELHI -".
-DATELINE = re.compile(r"^[A-Z][A-Z .'-]{1,30}(,\s*[A-Z][\w .]{1,30})?(\s*\([\w .]{1,30}\))?\s*[:\u2014\u2013-]$")
+DATELINE = re.compile(
+    r"^[A-Z][A-Z .'-]{1,30}(,\s*[A-Z][\w .]{1,30})?(\s*\([\w .]{1,30}\))?\s*[:\u2014\u2013-]$"
+)
 MID_CLAUSE_END = re.compile(r"[^\W\d_],?$")
 CONTINUES = re.compile(r"^[^\W\d_]{2,}\b")  # a word (checked for lower case below)
 

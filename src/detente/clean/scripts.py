@@ -7,12 +7,15 @@ dominant script, never against Latin.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections import Counter
 from functools import lru_cache
 
 # Unicode name prefixes that are not a script of running text (𝕏, full-width forms, symbols).
 NEUTRAL = {"MATHEMATICAL", "FULLWIDTH", "HALFWIDTH", "MODIFIER", "CIRCLED", "PARENTHESIZED", "SQUARED"}
+ASCII_LETTERS = re.compile(r"[A-Za-z]")
+NON_ASCII = re.compile(r"[^\x00-\x7f]")
 SAME = {"HIRAGANA": "CJK", "KATAKANA": "CJK", "HANGUL": "CJK", "IDEOGRAPHIC": "CJK", "CJK": "CJK"}
 
 
@@ -31,11 +34,15 @@ def script_of(char: str) -> str | None:
 
 def script_counts(text: str) -> Counter[str]:
     counts: Counter[str] = Counter()
-    for c in text:
-        if c.isalpha():
-            s = script_of(c)
-            if s:
-                counts[s] += 1
+    latin = len(ASCII_LETTERS.findall(text))
+    if latin:
+        counts["LATIN"] = latin
+    if not text.isascii():
+        for c in NON_ASCII.findall(text):
+            if c.isalpha():
+                s = script_of(c)
+                if s:
+                    counts[s] += 1
     return counts
 
 
@@ -46,6 +53,8 @@ def dominant_script(text: str) -> str:
 
 def foreign_share(line: str, script: str) -> float:
     """Share of a line's letters that are not in ``script``."""
+    if line.isascii() and script == "LATIN":
+        return 0.0
     counts = script_counts(line)
     total = sum(counts.values())
     return (total - counts.get(script, 0)) / total if total else 0.0
