@@ -101,11 +101,12 @@ def decode(data: bytes, source: str, declared: str | None = None) -> str:
 
 
 def _mostly_utf8(data: bytes) -> str | None:
-    """UTF-8 with stray bad bytes: at least as many good multi-byte characters as errors."""
+    """UTF-8 with stray bad bytes: real multi-byte characters, and errors few next to them or to
+    the length (Latin-1 text has no valid multi-byte sequences at all)."""
     text = data.decode("utf-8", errors="replace")
     bad = text.count("\ufffd")
     good = sum(1 for c in text if c > "\x7f") - bad
-    return text if good >= max(1, bad) else None
+    return text if good >= 1 and bad <= max(good, len(text) // 50) else None
 
 
 def _western(data: bytes) -> str | None:
@@ -137,6 +138,6 @@ def _detected(data: bytes) -> tuple[str, str] | None:
     except ImportError:  # pragma: no cover - charset_normalizer comes with requests
         return None
     best = from_bytes(data).best()
-    if best is None or not best.encoding:
-        return None
+    if best is None or not best.encoding or best.encoding.startswith("mac"):
+        return None  # old Mac code pages are the detector's guess for damaged UTF-8, hardly ever right
     return str(best), best.encoding

@@ -60,7 +60,7 @@ def parse_feed(text: str, source: str) -> Iterator[RawDocument | Problem]:
     base = os.path.basename(source)
     for n, entry in enumerate(feed.entries, 1):
         where = f"{source}#{n}"
-        body = _body(entry)
+        body = _body(entry)  # dict.get below: feedparser's own get() maps missing keys, with a warning
         if not body.strip():
             yield Problem(where, "feed item has no text (only a title or link)")
             continue
@@ -71,7 +71,7 @@ def parse_feed(text: str, source: str) -> Iterator[RawDocument | Problem]:
             body=body,
             fmt="html" if is_html else "text",
             title=_plain(entry.get("title")),
-            date=_iso(entry.get("published_parsed") or entry.get("updated_parsed")),
+            date=_iso(dict.get(entry, "published_parsed") or dict.get(entry, "updated_parsed")),
             url=_web_link(entry.get("link")),
             meta={k: v for k, v in (("feed", _plain(feed.feed.get("title"))),) if v},
         )
