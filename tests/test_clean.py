@@ -84,6 +84,19 @@ def test_site_name_before_the_headline_gives_way():
     assert doc.title == "Russia and Ukraine agree to swap 1,000 prisoners each"
 
 
+def test_question_headline_after_a_short_ui_line_with_outlet_and_date_below():
+    page = (
+        "Prøve GULL - Gratis\n"
+        "ISRAEL-HAMAS TRUCE: LASTING PEACE OR A PAUSE?\n"
+        "Daily Mirror - Sri Lanka\n"
+        "|October 10, 2025\n"
+        f"{BODY}"
+    )
+    doc = doc_of(page)
+    assert doc.title == "ISRAEL-HAMAS TRUCE: LASTING PEACE OR A PAUSE?"
+    assert (doc.date, doc.text) == ("2025-10-10", f"{P1}\n\n{P2}")
+
+
 def test_deck_before_the_body_is_kept_and_byline_after_it_dropped():
     page = (
         "Colombia and ELN rebels resume peace talks in Havana\n"

@@ -46,6 +46,7 @@ CONNECTORS = {
     "du",
     "y",
 }
+NAME_SEPARATORS = {"-", "\u2013", "\u2014", "\u00b7", "\u2022", ":"}
 PLACE_WORDS = {"in", "at", "from", "for"}  # "Jane Doe in Kyiv", "Staff Reporter for Reuters"
 STOPWORDS = {"the", "a", "an", "and", "or", "to", "in", "on", "of", "for", "up", "out", "us", "our", "my"}
 STOPWORDS |= {"all", "now", "here", "this"}
@@ -141,7 +142,7 @@ def _name_token(token: str) -> bool:
 
 def names_only(line: str) -> bool:
     """ "Jane Doe", "Staff Reporter, Kyiv": a short line of capitalised words and no sentence."""
-    words = [w for w in re.split(r"[\s,|/&]+", line) if w]
+    words = [w for w in re.split(r"[\s,|/&]+", line) if w and w not in NAME_SEPARATORS]
     if not 1 <= len(words) <= 6 or ends_like_sentence(line):
         return False
     return all(_name_token(w) or w in PLACE_WORDS for w in words) and words[0] not in PLACE_WORDS
@@ -308,8 +309,11 @@ def _standalone_credit(line: str, pat: Patterns) -> bool:
 
 
 def _headline(line: str) -> bool:
+    """Headline-shaped (a question mark may end one; a full stop may not)."""
     cand = line.lstrip(EDGE)
-    return not ends_like_sentence(cand) and looks_like_headline(strip_site(cand, dashes=False))
+    return not cand.rstrip().endswith((".", "!", "\u2026")) and looks_like_headline(
+        strip_site(cand, dashes=False)
+    )
 
 
 def _context_reason(line: str, title: str | None, in_body: bool, seen: set[str]) -> str | None:
