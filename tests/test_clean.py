@@ -121,6 +121,8 @@ def test_deck_before_the_body_is_kept_and_byline_after_it_dropped():
         "Disclosure of the talks' details angered officials in Kyiv, diplomats said.",
         "Like them, Ukrainian officials say the truce is fragile and could collapse at any moment.",
         "Copyright disputes were not on the agenda, the minister said.",
+        "Israel and Hamas agreed to extend the truce on Friday, officials said. (Reuters)",
+        "Exports fell by a third in the first quarter (see chart 1/2).",
     ],
 )
 def test_sentences_that_start_like_furniture_are_kept(line):
@@ -143,6 +145,8 @@ def test_sentences_that_start_like_furniture_are_kept(line):
         "Image caption, Freed soldiers near the border",
         "A man walks past a destroyed building in Kharkiv on Friday. REUTERS/Vyacheslav Madiyevskyy",
         "Delegates at the summit in Doha. Photo: AFP",
+        "Envoys speak at the Elysee Palace in Paris on Thursday. (Jane Roe/ Pool Photo via AP)",
+        "Leaders meet in Putrajaya today. (Example pic)",
         "Reporting by Jane Doe; Editing by John Roe",
         "Associated Press writer Jim Roe in Moscow contributed to this report.",
         "Disclaimer: The views expressed are the author's own.",
