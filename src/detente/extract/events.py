@@ -43,6 +43,11 @@ def load_triggers(path: Path = DATA_DIR / "negotiation.yaml") -> dict[str, tuple
 class EventFinder:
     def __init__(self, triggers: dict[str, tuple[str, ...]] | None = None) -> None:
         self.triggers = triggers or load_triggers()
+        self.any_trigger = re.compile(
+            r"(?<![\w-])(?:"
+            + "|".join(re.escape(w) for ws in self.triggers.values() for w in ws)
+            + r"|delegation)(?![\w-])"
+        )
         self.patterns = {
             kind: re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(w) for w in words) + r")(?![\w-])")
             for kind, words in self.triggers.items()
@@ -52,20 +57,27 @@ class EventFinder:
         self.r, self.actors = resolver, actors
         self.summits = len(re.findall(r"\bsummit\b", resolver.text.lower())) >= 2
         events: list[Event] = []
-        recent: list[tuple[int, str]] = []  # (sentence number, date) of sentences that gave one
-        for n, sent in enumerate(resolver.ix.sents):
-            date = first_date(sent.text, doc_date) if MAY_HOLD_DATE.search(sent.text) else None
-            if date:
-                recent.append((n, date))
+        sents = resolver.ix.sents
+        dates: dict[int, str | None] = {}  # sentence number -> the date it gives, resolved when needed
+
+        def date_of(n: int) -> str | None:
+            if n not in dates:
+                text = sents[n].text
+                dates[n] = first_date(text, doc_date) if MAY_HOLD_DATE.search(text) else None
+            return dates[n]
+
+        for n, sent in enumerate(sents):
+            if not self.any_trigger.search(sent.text.lower()):
+                continue
             kind = self._kind(sent)
             if kind is None or any(t.dep_ == "neg" and t.head.dep_ == "ROOT" for t in sent):
                 continue  # no trigger, or "did not attend the meeting"
+            date = date_of(n)
             if not date:
                 if self._future(sent, kind):
                     continue  # "talks would start soon": not (yet) an event
-                date = next(
-                    (d for k, d in reversed(recent) if n - k <= CARRY_SENTENCES and len(d) >= 10), None
-                )
+                earlier = (date_of(k) for k in range(n - 1, max(-1, n - 1 - CARRY_SENTENCES), -1))
+                date = next((d for d in earlier if d and len(d) >= 10), None)
             people, parties = self._participants(sent)
             place = self._place(sent, statement=kind == "statement")
             if kind == "talks" and not place:
