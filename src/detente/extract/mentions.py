@@ -73,10 +73,6 @@ class Resolver:
         return k >= 0 and end <= self.quoted[k][1]
 
     # ---- speakers -----------------------------------------------------------------------
-    def sentence_start(self, offset: int) -> int:
-        tok = self.token_at(offset)
-        return self.ix.sent(tok.i).start_char if tok is not None else 0
-
     def token_at(self, offset: int) -> Token | None:
         span = self.doc.char_span(offset, min(offset + 1, len(self.text)), alignment_mode="expand")
         return span[0] if span is not None and len(span) else None

@@ -77,9 +77,6 @@ class DocIndex:
         """The sentence holding token ``i``."""
         return self.sents[self._tok2sent[i]]
 
-    def sent_number(self, i: int) -> int:
-        return self._tok2sent[i]
-
     def ent(self, i: int):
         """The entity holding token ``i``, or None."""
         k = self._tok2ent[i]

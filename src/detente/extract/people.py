@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from functools import lru_cache
 
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Span
 
 from detente.extract.gazetteer import Gazetteer, name_key
 from detente.extract.lexicon import Lexicon
@@ -430,7 +430,3 @@ class PeopleFinder:
             return None
         ent = ents[-1] if len(ents) > 1 and doc[ents[0].end].text in POSSESSIVE else ents[0]
         return None, self._canonical_org(ent.text)
-
-
-def is_person_token(token: Token) -> bool:
-    return token.ent_type_ == "PERSON"
