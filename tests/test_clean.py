@@ -123,6 +123,10 @@ def test_deck_before_the_body_is_kept_and_byline_after_it_dropped():
         "Copyright disputes were not on the agenda, the minister said.",
         "Israel and Hamas agreed to extend the truce on Friday, officials said. (Reuters)",
         "Exports fell by a third in the first quarter (see chart 1/2).",
+        "Register of displaced people will be reopened in March, the agency said.",
+        "This report was presented to the Security Council on Monday by the envoy.",
+        "Become a member of NATO is what Kyiv wants, the minister told reporters on Friday.",
+        "The ministry gave credit by name to the Qatari mediators.",
     ],
 )
 def test_sentences_that_start_like_furniture_are_kept(line):
