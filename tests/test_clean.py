@@ -178,6 +178,17 @@ def test_related_links_after_an_opener_or_in_a_run_are_dropped():
     assert doc.text.split("\n\n") == [P1, P2, "Hun Manet said the meeting had gone very well."]
 
 
+def test_a_list_the_text_announces_is_kept():
+    items = [
+        "Full ceasefire in the Black Sea for thirty days",
+        "Exchange of all prisoners on an all-for-all basis",
+        "Return of deported children under Qatari mediation",
+    ]
+    page = f"{BODY}\nThe draft lists three steps:\n" + "\n".join(items) + "\n"
+    doc = doc_of(page)
+    assert all(item in doc.text for item in items)
+
+
 def test_line_in_another_script_is_dropped_but_not_the_article_s_own_script():
     page = "Президент России объявил перемирие на время праздников, сообщили в Кремле в субботу вечером."
     doc = doc_of(

@@ -60,6 +60,7 @@ CAPTION_TAIL = 200  # credits end a caption: only the line's tail is searched
 CAPTION_HINT = re.compile(r"[/(\[]|photo|pictur|image|credit|courtesy|\bpics?\b|\bpix\b", re.I)
 FOREIGN = 0.5  # a line with more than this share of letters in another script is dropped
 TOP_LINES = 5  # date lines are read up to this many body paragraphs into the text
+RUN_WORDS = 5  # a related link's headline has at least this many words
 WEAK_WORDS = 4  # "The Kyiv Independent": a headline this short gives way to a longer one before the body
 
 
@@ -343,10 +344,15 @@ def _context_reason(line: str, title: str | None, in_body: bool, seen: set[str])
 
 
 def _drop_link_runs(paragraphs: list[str], dropped: list[tuple[str, str]]) -> list[str]:
-    """Two or more headline-like lines in a row after running text are links, not paragraphs."""
+    """Two or more headline-like lines in a row after running text are links, not paragraphs.
+
+    Lines of a list the text announces ("The deal includes:") stay, and so do short items
+    (link headlines have at least ``RUN_WORDS`` words).
+    """
     first = next((i for i, p in enumerate(paragraphs) if starts_body(p)), len(paragraphs))
     flags = [
-        i > first and looks_like_headline(p) and not ends_like_sentence(p) for i, p in enumerate(paragraphs)
+        i > first and len(p.split()) >= RUN_WORDS and looks_like_headline(p) and not ends_like_sentence(p)
+        for i, p in enumerate(paragraphs)
     ]
     keep: list[str] = []
     i = 0
@@ -354,10 +360,11 @@ def _drop_link_runs(paragraphs: list[str], dropped: list[tuple[str, str]]) -> li
         j = i
         while j < len(paragraphs) and flags[j]:
             j += 1
-        if j - i >= 2:
+        announced = i > 0 and paragraphs[i - 1].rstrip().endswith(":")
+        if j - i >= 2 and not announced:
             dropped.extend((p, "related-link list") for p in paragraphs[i:j])
             i = j
             continue
-        keep.append(paragraphs[i])
-        i += 1
+        keep.extend(paragraphs[i : max(j, i + 1)])
+        i = max(j, i + 1)
     return keep

@@ -11,6 +11,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -91,10 +92,11 @@ def ingest(
         report = run_ingest(inputs, store, settings, extractor=extractor, on_item=tick)
         progress.update(task, total=report.seen, completed=report.seen, current="done")
     for p in report.problems:
-        console.print(f"[yellow]skipped[/yellow] {p.source}: {p.reason}")
+        console.print(f"[yellow]skipped[/yellow] {escape(p.source)}: {escape(p.reason)}", soft_wrap=True)
     console.print(
         f"[green]{report.stored} stored[/green], {report.duplicates} already known, "
-        f"{len(report.problems)} skipped -> {settings.db}"
+        f"{len(report.problems)} skipped -> {escape(str(settings.db))}",
+        soft_wrap=True,
     )
 
 
@@ -123,7 +125,9 @@ def extract(
         for item in extract_inputs(inputs, settings):
             if isinstance(item, Problem):
                 skipped += 1
-                console.print(f"[yellow]skipped[/yellow] {item.source}: {item.reason}")
+                console.print(
+                    f"[yellow]skipped[/yellow] {escape(item.source)}: {escape(item.reason)}", soft_wrap=True
+                )
                 continue
             sink.write(json.dumps(to_eval(item), ensure_ascii=False) + "\n")
             n += 1
@@ -131,7 +135,9 @@ def extract(
         if sink is not sys.stdout:
             sink.close()
     console.print(
-        f"{n} articles extracted, {skipped} skipped" + ("" if str(output) == "-" else f" -> {output}")
+        f"{n} articles extracted, {skipped} skipped"
+        + ("" if str(output) == "-" else f" -> {escape(str(output))}"),
+        soft_wrap=True,
     )
 
 
