@@ -52,7 +52,7 @@ class BargainingModel:
 
 def get_model(name: str, **params: Any) -> BargainingModel:
     # Importing the model modules registers them.
-    from detente.model import baselines  # noqa: F401
+    from detente.model import baselines, expected_utility, ktab_model, nash  # noqa: F401
 
     try:
         cls = MODELS[name]

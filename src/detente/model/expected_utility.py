@@ -1,0 +1,266 @@
+"""Bueno de Mesquita's expected-utility model, as reconstructed by Scholz, Calbert and Smith.
+
+Source of the equations: J. B. Scholz, G. J. Calbert, G. A. Smith (2011), "Unravelling Bueno
+De Mesquita's group decision model", *Journal of Theoretical Politics* 23(4): 510-531, which
+reconstructs B. Bueno de Mesquita's model (*Predicting Politics*, 2002; "A new model for
+predicting policy choices", *Conflict Management and Peace Science* 28(1), 2011). One issue at a
+time; per round, with positions x, capabilities c, saliences s (0-1) and d_ij = |x_i - x_j| / range:
+
+- the median voter position mu: the position a weighted majority (weights c*s) would not leave
+  (in one dimension the Condorcet winner of the pairwise votes is the weighted median);
+- utilities, from i's view of a contest with j, with risk exponent r_i:
+  U^s = 2 - 4(0.5 - 0.5 d_ij)^r_i (i wins),  U^f = 2 - 4(0.5 + 0.5 d_ij)^r_i (i loses),
+  U^b / U^w = 2 - 4(0.5 -/+ 0.25 (d_i,mu + d_ij))^r_i (things get better / worse without a
+  contest), U^sq = 2 - 4 (0.5)^r_i (status quo);
+- the probability that i beats j, from everyone's votes v_k = c_k s_k (|x_k - x_j| - |x_k - x_i|):
+  P_ij = sum_k max(v_k, 0) / sum_k |v_k|;
+- i's expected utility of challenging j:
+  E_ij = s_j (P_ij U^s + (1 - P_ij) U^f) + (1 - s_j) U^s - (Q U^sq + (1 - Q)(T U^b + (1 - T) U^w));
+- risk: with security S_k = sum_j E_jk, R_i = (2 S_i - max S - min S) / (max S - min S) and
+  r_i = (1 - R_i / 3) / (1 + R_i / 3); the utilities are computed with r = 1, then again with r;
+- offers: i challenges j when E_ij > 0. If E_ji > 0 too, the contest is a conflict that the
+  side with the larger expected utility wins: j moves to x_i when E_ij > E_ji. If E_ji <= 0, j
+  capitulates (moves to x_i) when |E_ji| >= E_ij, else compromises, moving the share
+  |E_ji| / E_ij of the way to x_i;
+- each actor takes the offer that moves it least, all at once, and the next round starts.
+
+The forecast is the median voter position (or, as an option, the weighted mean) after
+``rounds`` rounds, or earlier when nobody moves. Choices the paper leaves open are fixed here
+and in the reference implementation alike: ties in the smallest move go to the lowest-numbered
+sender, values within ``TIE`` count as equal, an issue whose positions coincide does not move, and Q = T = 1 by default (actors expect
+no change without a contest, as in Scholz et al.'s base case).
+
+:func:`run_batch` computes many issues at once on padded (issues, actors) arrays;
+:mod:`detente.model.expected_utility_reference` is the same model in plain Python, the oracle
+for tests and the baseline of the speed benchmark.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+
+from detente.model.base import BargainingModel, Forecast
+from detente.model.scenario import Scenario
+
+# Comparisons of expected utilities and positions treat values this close as equal, so that the
+# vectorised and the plain-Python implementation, whose sums round differently (~1e-13), take
+# the same branch on (mathematical) ties.
+TIE = 1e-9
+
+
+@dataclass(frozen=True, slots=True)
+class EUParams:
+    rounds: int = 10
+    q: float = 1.0  # probability that, without a contest, j does not move (Q)
+    t: float = 1.0  # probability that j's move, if any, is for the better (T)
+    outcome: Literal["median", "mean"] = "median"
+
+
+def weighted_median_rows(x: np.ndarray, w: np.ndarray, valid: np.ndarray) -> np.ndarray:
+    """Per row: the smallest position whose cumulative weight reaches half of the row's total."""
+    key = np.where(valid, x, np.inf)
+    order = np.argsort(key, axis=1, kind="stable")
+    xs = np.take_along_axis(key, order, axis=1)
+    ws = np.take_along_axis(np.where(valid, w, 0.0), order, axis=1)
+    cum = np.cumsum(ws, axis=1)
+    k = np.argmax(cum >= cum[:, -1:] / 2.0, axis=1)
+    return xs[np.arange(len(x)), k]
+
+
+def _risk_utility(base: np.ndarray, r: np.ndarray | None) -> np.ndarray:
+    """2 - 4 base^r, with r per actor (rows of the last-but-one axis); r None means r = 1."""
+    base = np.maximum(base, 0.0)
+    return 2.0 - 4.0 * (base if r is None else base ** r[:, :, None])
+
+
+def expected_utilities(
+    x: np.ndarray,
+    s: np.ndarray,
+    prob: np.ndarray,
+    mu: np.ndarray,
+    span: np.ndarray,
+    r: np.ndarray | None,
+    pair: np.ndarray,
+    p: EUParams,
+) -> np.ndarray:
+    """E[b, i, j]: i's expected utility of challenging j (0 where the pair is not a contest)."""
+    d = np.abs(x[:, :, None] - x[:, None, :]) / span[:, None, None]
+    us = _risk_utility(0.5 - 0.5 * d, r)
+    uf = _risk_utility(0.5 + 0.5 * d, r)
+    usq = 2.0 - 4.0 * 0.5 ** (np.ones_like(x) if r is None else r)
+    sj = s[:, None, :]
+    e = sj * (prob * us + (1.0 - prob) * uf) + (1.0 - sj) * us - p.q * usq[:, :, None]
+    if p.q < 1.0:  # the better/worse terms only count when a move without a contest is possible
+        dm = (np.abs(x - mu[:, None]) / span[:, None])[:, :, None]
+        ub = _risk_utility(0.5 - 0.25 * (dm + d), r)
+        uw = _risk_utility(0.5 + 0.25 * (dm + d), r)
+        e = e - (1.0 - p.q) * (p.t * ub + (1.0 - p.t) * uw)
+    return np.where(pair, e, 0.0)
+
+
+def risk_exponents(e: np.ndarray, valid: np.ndarray, pair: np.ndarray) -> np.ndarray:
+    """r_i from each actor's security S_i = sum_j E_ji (Scholz et al. 2011, section 5)."""
+    sec = np.where(pair, e, 0.0).sum(axis=1)  # S[b, k] = sum_j E[b, j, k]
+    hi = np.max(np.where(valid, sec, -np.inf), axis=1, keepdims=True)
+    lo = np.min(np.where(valid, sec, np.inf), axis=1, keepdims=True)
+    spread = hi - lo
+    with np.errstate(invalid="ignore", divide="ignore"):
+        big_r = np.where(spread > 0, (2.0 * sec - hi - lo) / spread, 0.0)
+    return np.where(valid, (1.0 - big_r / 3.0) / (1.0 + big_r / 3.0), 1.0)
+
+
+def win_probabilities(x: np.ndarray, w: np.ndarray, pair: np.ndarray) -> np.ndarray:
+    """P[b, i, j] that i beats j, from everyone's capability-and-salience-weighted votes.
+
+    In one dimension the votes need no (actors x actors x actors) array: voter k favours i over j
+    when it is on i's side of the midpoint m, with the margin |x_k - x_j| - |x_k - x_i|, which is
+    |x_j - x_i| beyond x_i and x_i + x_j - 2 x_k (mirrored above) between x_i and m. So
+    ``top[i, j]`` (the votes for i) comes from prefix sums of w and w x over sorted positions,
+    and the votes for j are ``top[j, i]``.
+    """
+    b, n = x.shape
+    order = np.argsort(x, axis=1, kind="stable")
+    xs = np.take_along_axis(x, order, axis=1)
+    ws = np.take_along_axis(w, order, axis=1)
+    zero = np.zeros((b, 1))
+    cw = np.concatenate((zero, np.cumsum(ws, axis=1)), axis=1)
+    cwx = np.concatenate((zero, np.cumsum(ws * xs, axis=1)), axis=1)
+    # One searchsorted for all rows: each row's positions, scaled into [0, 1], are shifted by
+    # 4 x the row number, so the rows lie one after the other in a single sorted array.
+    lo = xs[:, :1]
+    span = np.where(xs[:, -1:] > lo, xs[:, -1:] - lo, 1.0)
+    shift = 4.0 * np.arange(b)[:, None]
+    keys = ((xs - lo) / span + shift).ravel()
+    first = (n * np.arange(b))[:, None]
+
+    def below(t: np.ndarray) -> np.ndarray:
+        """Per row, how many positions are < t."""
+        q = ((t.reshape(b, -1) - lo) / span + shift).ravel()
+        return (np.searchsorted(keys, q).reshape(b, -1) - first).reshape(t.shape)
+
+    flat_cw, flat_cwx = cw.ravel(), cwx.ravel()
+    base = ((n + 1) * np.arange(b))[:, None, None]
+
+    def cum(table: np.ndarray, idx: np.ndarray) -> np.ndarray:
+        return table[base + idx]
+
+    xi, xj = x[:, :, None], x[:, None, :]
+    m = (xi + xj) / 2.0
+    # A voter exactly at x_i counts the same whether taken as "beyond" or "between" (its margin
+    # is |x_j - x_i| either way), and one exactly at m has margin 0: strict counts suffice.
+    lt_i = np.broadcast_to(below(x)[:, :, None], m.shape)
+    lt_m = below(m)
+    gap, both = xj - xi, xi + xj
+    total = cw[:, -1][:, None, None]
+    w_lt_i, w_lt_m = cum(flat_cw, lt_i), cum(flat_cw, lt_m)
+    wx_lt_i, wx_lt_m = cum(flat_cwx, lt_i), cum(flat_cwx, lt_m)
+    low_side = gap * w_lt_i + both * (w_lt_m - w_lt_i) - 2.0 * (wx_lt_m - wx_lt_i)
+    high_side = -gap * (total - w_lt_i) + 2.0 * (wx_lt_i - wx_lt_m) - both * (w_lt_i - w_lt_m)
+    top = np.where(gap > 0, low_side, high_side)
+    top = np.maximum(top, 0.0)
+    bottom = top + np.swapaxes(top, 1, 2)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        prob = np.where(bottom > 0, top / bottom, 0.0)
+    return np.where(pair, prob, 0.0)
+
+
+def new_positions(x: np.ndarray, e: np.ndarray, pair: np.ndarray) -> np.ndarray:
+    """Each actor's position after taking the offer that moves it least (or none)."""
+    e_ij = e  # i -> j
+    e_ji = np.swapaxes(e, 1, 2)
+    xi, xj = x[:, :, None], x[:, None, :]
+    challenge = pair & (e_ij > TIE)
+    conflict = challenge & (e_ji > TIE) & (e_ij > e_ji + TIE)
+    yields = challenge & (e_ji <= TIE)
+    capitulate = yields & (np.abs(e_ji) >= e_ij - TIE)
+    compromise = yields & ~capitulate
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = np.where(compromise, np.abs(e_ji) / np.where(compromise, e_ij, 1.0), 0.0)
+    target = np.where(conflict | capitulate, xi, xj + (xi - xj) * share)
+    offered = conflict | capitulate | compromise
+    move = np.where(offered, np.abs(target - xj), np.inf)
+    least = move <= move.min(axis=1, keepdims=True) + TIE
+    best = np.argmax(least, axis=1)  # the sender i whose offer moves j least (lowest i on ties)
+    rows = np.arange(x.shape[0])[:, None]
+    cols = np.arange(x.shape[1])[None, :]
+    any_offer = np.isfinite(move[rows, best, cols])
+    return np.where(any_offer, target[rows, best, cols], x)
+
+
+def run_batch(
+    position: np.ndarray,
+    capability: np.ndarray,
+    salience: np.ndarray,
+    valid: np.ndarray,
+    params: EUParams | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Run the model on B issues at once.
+
+    All arrays are (B, n): positions on any scale, capabilities >= 0, saliences in [0, 1], and
+    ``valid`` marking real actors (rows are padded to the same n). Returns the forecast (B,)
+    and the final positions (B, n).
+    """
+    p = params or EUParams()
+    # Padding actors sit at their row's lowest position with no weight and take part in no contest.
+    row_min = np.min(np.where(valid, position, np.inf), axis=1, keepdims=True)
+    x = np.where(valid, position, np.where(np.isfinite(row_min), row_min, 0.0)).astype(float)
+    s = np.where(valid, salience, 0.0)
+    w = np.where(valid, capability * salience, 0.0)
+    n = x.shape[1]
+    pair = valid[:, :, None] & valid[:, None, :] & ~np.eye(n, dtype=bool)[None]
+    active = np.arange(x.shape[0])  # issues still moving; the others are settled for good
+    for _ in range(p.rounds):
+        xa, va, wa = x[active], valid[active], w[active]
+        span = np.max(np.where(va, xa, -np.inf), axis=1) - np.min(np.where(va, xa, np.inf), axis=1)
+        keep = span > 0
+        active, xa, va, wa, span = active[keep], xa[keep], va[keep], wa[keep], span[keep]
+        if active.size == 0:
+            break
+        contest = pair[active] & (np.abs(xa[:, :, None] - xa[:, None, :]) > TIE)
+        mu = weighted_median_rows(xa, wa, va)
+        prob = win_probabilities(xa, wa, contest)
+        sa = s[active]
+        e = expected_utilities(xa, sa, prob, mu, span, None, contest, p)
+        r = risk_exponents(e, va, pair[active])
+        e = expected_utilities(xa, sa, prob, mu, span, r, contest, p)
+        moved = new_positions(xa, e, contest)
+        x[active] = moved
+        active = active[np.any(moved != xa, axis=1)]
+    if p.outcome == "mean":
+        total = w.sum(axis=1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            forecast = np.where(total > 0, (w * x).sum(axis=1) / total, x[:, 0])
+    else:
+        forecast = weighted_median_rows(x, w, valid)
+    return forecast, np.where(valid, x, np.nan)
+
+
+def pad_issues(scenario: Scenario) -> tuple[np.ndarray, ...]:
+    """A scenario's issues as padded (issues, actors) arrays for :func:`run_batch`."""
+    pos = scenario.position.T
+    valid = ~np.isnan(pos)
+    cap = np.broadcast_to(scenario.capability[None, :], pos.shape)
+    sal = scenario.salience_filled().T / 100.0
+    return pos, cap, sal, valid
+
+
+class ExpectedUtilityModel(BargainingModel):
+    """Bueno de Mesquita's expected-utility model (Scholz, Calbert and Smith 2011), per issue."""
+
+    name = "expected_utility"
+
+    def __init__(
+        self, rounds: int = 10, q: float = 1.0, t: float = 1.0, outcome: Literal["median", "mean"] = "median"
+    ) -> None:
+        super().__init__(rounds=rounds, q=q, t=t, outcome=outcome)
+        self.eu_params = EUParams(rounds=rounds, q=q, t=t, outcome=outcome)
+
+    def predict(self, scenario: Scenario) -> Forecast:
+        pos, cap, sal, valid = pad_issues(scenario)
+        forecast, final = run_batch(pos, cap, sal, valid, self.eu_params)
+        empty = ~valid.any(axis=1)
+        forecast = np.where(empty, np.nan, forecast)
+        return Forecast(self.name, forecast, details={"final_positions": final.T})
