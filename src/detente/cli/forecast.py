@@ -45,7 +45,9 @@ def _cell(point: float, iv: np.ndarray | None) -> str:
 
 @app.command()
 def forecast(
-    scenario: Annotated[Path, typer.Argument(help="A scenario file (YAML or JSON).")],
+    scenario: Annotated[
+        Path, typer.Argument(help="A scenario: YAML, JSON, a CSV table, KTAB .csv/.xml or a DEU III folder.")
+    ],
     model: Annotated[
         list[str], typer.Option("--model", "-m", help="'all' or model names (repeat or comma-separate).")
     ] = ["all"],  # noqa: B006  (typer reads the default)

@@ -1,4 +1,5 @@
-"""Reading and writing scenarios: YAML/JSON (detente's own format) and the DEU III folder.
+"""Reading and writing scenarios: YAML/JSON (detente's own format), a long CSV table, the DEU III
+folder and KTAB's CSV and XML files; :func:`read_scenario` tells them apart.
 
 The YAML/JSON format, one file per scenario::
 
@@ -158,10 +159,170 @@ def to_dict(sc: Scenario) -> dict[str, Any]:
     return {"name": sc.name, "issues": issues, "actors": actors}
 
 
-def read_scenario(path: str | Path) -> Scenario:
+CSV_COLUMNS = (
+    "actor",
+    "issue",
+    "position",
+    "salience",
+    "capability",
+    "uncertainty",
+    "source",
+    "salience_source",
+    "capability_source",
+    "issue_name",
+    "low_label",
+    "high_label",
+    "anchors",
+    "status_quo",
+    "outcome",
+    "scenario",
+)
+ANCHOR_SEP = " | "  # anchors in one cell: "20=30-day ceasefire first | 50=partial truces"
+
+
+def read_csv_table(path: str | Path) -> Scenario:
+    """A scenario from a long CSV table: one row per (actor, issue), columns as in ``CSV_COLUMNS``.
+
+    ``actor``, ``issue`` and ``position`` are required; issue metadata may sit on any of the
+    issue's rows; an actor's capability on any of its rows (default 1).
+    """
     path = Path(path)
+    with open(path, encoding="utf-8", newline="") as f:
+        reader = csv.DictReader(f)
+        missing = {"actor", "issue", "position"} - set(reader.fieldnames or ())
+        if missing:
+            raise ScenarioError(f"{path}: a scenario table needs the columns {', '.join(sorted(missing))}")
+        rows = list(reader)
+    issues: dict[str, dict[str, Any]] = {}
+    actors: dict[str, dict[str, Any]] = {}
+    name = path.stem
+    for n, row in enumerate(rows, start=2):
+        actor, issue = (row.get("actor") or "").strip(), (row.get("issue") or "").strip()
+        if not actor or not issue:
+            raise ScenarioError(f"{path} line {n}: actor and issue are required")
+        meta = issues.setdefault(issue, {"id": issue})
+        for key, column in (("name", "issue_name"), ("low_label", "low_label"), ("high_label", "high_label")):
+            if row.get(column):
+                meta[key] = row[column]
+        for key in ("status_quo", "outcome"):
+            if row.get(key):
+                meta[key] = _number(row[key])
+        if row.get("anchors"):
+            meta["anchors"] = _anchors(row["anchors"], f"{path} line {n}")
+        if row.get("scenario"):
+            name = row["scenario"]
+        entry = actors.setdefault(actor, {"name": actor, "issues": {}})
+        if row.get("capability"):
+            entry["capability"] = _number(row["capability"])
+        if row.get("capability_source"):
+            entry["source"] = row["capability_source"]
+        cell: dict[str, Any] = {"position": _number(row["position"])}
+        for key in ("salience", "uncertainty"):
+            if row.get(key):
+                cell[key] = _number(row[key])
+        for key in ("source", "salience_source"):
+            if row.get(key):
+                cell[key] = row[key]
+        entry["issues"][issue] = cell
+    return from_dict({"name": name, "issues": list(issues.values()), "actors": list(actors.values())})
+
+
+def _anchors(cell: str, where: str) -> dict[float, str]:
+    out: dict[float, str] = {}
+    for part in cell.split(ANCHOR_SEP.strip()):
+        if not part.strip():
+            continue
+        point, sep, label = part.partition("=")
+        if not sep:
+            raise ScenarioError(f"{where}: an anchor is written as 'point=label', not {part.strip()!r}")
+        value = _number(point)
+        out[0.0 if value is None else value] = label.strip()
+    return out
+
+
+def write_csv_table(sc: Scenario, path: str | Path) -> None:
+    """The long CSV table :func:`read_csv_table` reads back."""
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=CSV_COLUMNS)
+        writer.writeheader()
+        for a, name in enumerate(sc.actors):
+            for j, issue in enumerate(sc.issues):
+                if np.isnan(sc.position[a, j]):
+                    continue
+                sal = sc.salience[a, j]
+                unc = sc.uncertainty[a, j] if sc.uncertainty is not None else 0.0
+                writer.writerow(
+                    {
+                        "actor": name,
+                        "issue": issue.id,
+                        "position": float(sc.position[a, j]),
+                        "salience": "" if np.isnan(sal) else float(sal),
+                        "capability": float(sc.capability[a]),
+                        "uncertainty": float(unc) if unc else "",
+                        "source": sc.sources.get((name, issue.id, "position"), ""),
+                        "salience_source": sc.sources.get((name, issue.id, "salience"), ""),
+                        "capability_source": sc.sources.get((name, "*", "capability"), ""),
+                        "issue_name": issue.name,
+                        "low_label": issue.low_label,
+                        "high_label": issue.high_label,
+                        "anchors": ANCHOR_SEP.join(f"{k:g}={v}" for k, v in issue.anchors.items()),
+                        "status_quo": "" if issue.status_quo is None else issue.status_quo,
+                        "outcome": "" if issue.outcome is None else issue.outcome,
+                        "scenario": sc.name,
+                    }
+                )
+
+
+def from_ktab(kt: Any) -> Scenario:
+    """A detente scenario from a KTAB scenario (``detente.model.ktab_io.KtabScenario``)."""
+    issues = tuple(Issue(id=d, name=d) for d in kt.dim_names)
+    return Scenario(
+        kt.name,
+        tuple(kt.actor_names),
+        issues,
+        np.array(kt.position, dtype=float),
+        np.array(kt.salience, dtype=float),
+        np.array(kt.capability, dtype=float),
+    )
+
+
+def merge_issues(scenarios: list[Scenario], name: str) -> Scenario:
+    """Single-issue scenarios (DEU III) as one scenario over the union of their actors."""
+    actors: dict[str, float] = {}
+    for sc in scenarios:
+        for a, cap in zip(sc.actors, sc.capability, strict=True):
+            actors.setdefault(a, float(cap))
+    names = list(actors)
+    pos = np.full((len(names), len(scenarios)), np.nan)
+    sal = np.full_like(pos, np.nan)
+    for j, sc in enumerate(scenarios):
+        rows = [names.index(a) for a in sc.actors]
+        pos[rows, j] = sc.position[:, 0]
+        sal[rows, j] = sc.salience[:, 0]
+    issues = tuple(sc.issues[0] for sc in scenarios)
+    return Scenario(name, tuple(names), issues, pos, sal, np.array(list(actors.values())))
+
+
+def read_scenario(path: str | Path) -> Scenario:
+    """Any supported scenario: a DEU III folder, KTAB .xml or .csv, a long .csv table, YAML or JSON."""
+    path = Path(path)
+    if path.is_dir():
+        return merge_issues(read_deu3(path), path.name)
     if not path.is_file():
         raise ScenarioError(f"no scenario file at {path}")
+    suffix = path.suffix.lower()
+    if suffix in (".xml", ".csv"):
+        from detente.model.ktab_io import KtabFormatError, read_ktab
+
+        if suffix == ".csv":
+            with open(path, encoding="utf-8", newline="") as f:
+                header = next(csv.reader(f), [])
+            if {"actor", "issue"} <= {h.strip() for h in header}:
+                return read_csv_table(path)
+        try:
+            return from_ktab(read_ktab(path))
+        except KtabFormatError as e:
+            raise ScenarioError(str(e)) from None
     text = path.read_text(encoding="utf-8")
     try:
         data = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
@@ -175,7 +336,11 @@ def read_scenario(path: str | Path) -> Scenario:
 
 
 def write_scenario(sc: Scenario, path: str | Path) -> None:
+    """YAML, JSON or the long CSV table, by the file's suffix."""
     path = Path(path)
+    if path.suffix.lower() == ".csv":
+        write_csv_table(sc, path)
+        return
     data = to_dict(sc)
     text = (
         json.dumps(data, indent=2, ensure_ascii=False)
