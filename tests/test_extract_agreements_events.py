@@ -140,3 +140,17 @@ def test_summit_place_with_venue(extractor):
     )
     (e,) = ex.events
     assert e.type == "summit" and "Paris" in e.place and e.date == "2025-09-04"
+
+
+def test_refused_or_demanded_agreements_are_not_agreed(extractor):
+    text = (
+        "Azerbaijan agreed on Monday to halt strikes on Armenian energy infrastructure for 14 days, "
+        "but it turned down the full ceasefire that the mediators had asked it to accept.\\n\\n"
+        "A day earlier the leaders of France and Germany demanded that Baku accept an unconditional "
+        "30-day truce."
+    ).replace("\\n", "\n")
+    ex = extractor.extract(Document("a", "a.txt", "test", text, None, "2025-05-12", None, "en"))
+    by_type = {a.type: a for a in ex.agreements}
+    partial = by_type["partial_ceasefire"]
+    assert partial.status == "agreed" and partial.terms.get("days") == 14 and "Azerbaijan" in partial.parties
+    assert by_type.get("ceasefire") is None or by_type["ceasefire"].status == "proposed"

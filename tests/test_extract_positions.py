@@ -124,3 +124,27 @@ def test_call_on_is_a_demand(extractor):
         extractor, "Putin spoke at length. He has long called on Ukraine to give up its goal of joining NATO."
     )
     assert ("Russia", "alliance", "demand") in keys(ps)
+
+
+def test_a_demand_or_denial_owns_its_complement(extractor):
+    found = keys(
+        positions_of(
+            extractor,
+            "Armenia demanded that Azerbaijan accept international monitors along the border. "
+            "Azerbaijani officials denied that Baku had agreed to any truce.",
+        )
+    )
+    assert ("Azerbaijan", "ceasefire", "reject") in found
+    assert not any(actor == "Azerbaijan" and stance == "accept" for actor, _issue, stance in found)
+
+
+def test_scene_setting_clause_names_no_issue_and_silence_is_no_rejection(extractor):
+    found = keys(
+        positions_of(
+            extractor,
+            "The Pakistani army denied shelling villages after the ceasefire took effect. "
+            "India did not confirm the truce.",
+        )
+    )
+    assert ("Pakistan", "ceasefire", "reject") not in found
+    assert ("India", "ceasefire", "reject") not in found

@@ -119,6 +119,8 @@ def extract(
         raise typer.Exit(2)
     _logging(verbose)
     settings = _settings()
+    if str(output) != "-":
+        Path(output).parent.mkdir(parents=True, exist_ok=True)
     sink = sys.stdout if str(output) == "-" else open(output, "w", encoding="utf-8")  # noqa: SIM115
     n = skipped = 0
     try:

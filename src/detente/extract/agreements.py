@@ -26,6 +26,9 @@ from detente.extract.numbers import as_int, numbers_in
 from detente.records import Agreement, Evidence
 
 HYPOTHETICAL = {"could", "might", "may", "would", "should", "must"}
+REFUSALS = {"deny", "refuse", "reject", "dismiss", "rebuff", "decline", "spurn", "oppose", "veto"}
+# "leaders demanded that Moscow accept a truce": the truce is proposed, not agreed
+DEMANDS = {"demand", "urge", "ask", "call", "press", "insist", "want", "push", "request"}
 CONTEXT = "context"  # a mention that only adds terms to an agreement found elsewhere
 MEDIATION = re.compile(r"\b(?:mediated|brokered|hosted|facilitated)\s+by\b|\bwith the help of\b", re.I)
 
@@ -145,7 +148,7 @@ class AgreementFinder:
             if any(a <= s < b or a < e <= b for a, b, _ in typed):
                 continue
             tok = next((t for t in sent if t.idx - sent.start_char == s), None)
-            if tok is None or tok.pos_ != "NOUN":
+            if tok is None or not (tok.pos_ == "NOUN" or self._agreed_action(tok)):
                 continue  # "would halt its strikes": a verb, not a named arrangement
             if w in ("stop", "halt", "pause", "moratorium") and _find(self.v.partial_scopes, low[e : e + 60]):
                 typed.append((s, e, "partial_ceasefire"))
@@ -163,12 +166,16 @@ class AgreementFinder:
         tok = next((t for t in sent if t.idx - sent.start_char >= start), None)
         if tok is None:
             return None
-        chain = [tok.i, *(a.i for a in tok.ancestors)]  # nearest first
         by_token = {cue.i: (cue, status) for cue, status in cues}
-        for i in chain:
-            if i in by_token:
-                return by_token[i]
-        return None
+        t = tok
+        while True:  # up the parse, nearest first
+            if t.i in by_token:
+                return by_token[t.i]
+            if t.pos_ in ("VERB", "AUX") and _refusal(t):
+                return None  # "turned down the full ceasefire": refused, not agreed
+            if t.head.i == t.i or (t.dep_ == "conj" and t.pos_ in ("VERB", "AUX")):
+                return None  # "agreed to X, but turned down Y": Y is not governed by "agreed"
+            t = t.head
 
     def _cue_parties(self, cue: Token) -> list[str]:
         """Parties that agreed: the cue's subject and its conjuncts, or "between X and Y"."""
@@ -197,9 +204,7 @@ class AgreementFinder:
                 for c in tok.children
             ):
                 continue
-            if self._conditional(tok) or (
-                any(a.lemma_.lower() in ("deny", "refuse", "reject", "dismiss") for a in tok.ancestors)
-            ):
+            if self._conditional(tok) or any(_refusal(a) for a in tok.ancestors):
                 continue
             if (
                 tok.tag_ == "VB"
@@ -218,6 +223,8 @@ class AgreementFinder:
             status = self.v.status_verbs[lemma]
             if tok.pos_ == "NOUN":
                 status = "agreed"
+            if status == "agreed" and any(a.lemma_.lower() in DEMANDS for a in tok.ancestors):
+                status = "proposed"  # "demanded that Moscow accept a ceasefire"
             elif (
                 tok.tag_ == "VBN"
                 and not any(c.dep_ in ("aux", "auxpass") for c in tok.children)
@@ -226,6 +233,15 @@ class AgreementFinder:
                 status = "proposed" if lemma == "propose" else status  # "the proposed ceasefire"
             found.append((tok, status))
         return found
+
+    def _agreed_action(self, tok: Token) -> bool:
+        """ "agreed to stop attacks on energy sites": the verb is what was agreed to."""
+        head = tok.head
+        return (
+            tok.pos_ == "VERB"
+            and tok.dep_ == "xcomp"
+            and self.v.status_verbs.get(head.lemma_.lower()) in ("agreed", "proposed")
+        )
 
     def _conditional(self, tok) -> bool:
         t = tok
@@ -281,6 +297,11 @@ class AgreementFinder:
             if unit is not None:
                 terms.setdefault(unit, as_int(value))
         return terms
+
+
+def _refusal(tok: Token) -> bool:
+    lemma = tok.lemma_.lower()
+    return lemma in REFUSALS or (lemma == "turn" and any(c.lower_ == "down" for c in tok.children))
 
 
 def _merge(items: list[Agreement]) -> list[Agreement]:

@@ -46,6 +46,8 @@ class PositionVocab:
     issue_limits: dict[str, frozenset[str]]
     hypothetical: frozenset[str]
     scene_preps: frozenset[str]
+    scene_marks: frozenset[str]
+    silent_when_negated: frozenset[str]
 
 
 @lru_cache(maxsize=4)
@@ -71,6 +73,8 @@ def load_vocab(path: Path = DATA_DIR / "positions.yaml") -> PositionVocab:
         issue_limits={k: frozenset(v) for k, v in raw.get("verb_issue_limits", {}).items()},
         hypothetical=frozenset(raw.get("hypothetical_modals", [])),
         scene_preps=frozenset(raw.get("scene_prepositions", [])),
+        scene_marks=frozenset(raw.get("scene_conjunctions", [])),
+        silent_when_negated=frozenset(raw.get("silent_when_negated", [])),
     )
 
 
@@ -192,6 +196,8 @@ class PositionFinder:
         actors = self._actors_for(subject, quote)
         if not actors and verb.dep_ in ("xcomp",) and verb.head.lemma_.lower() in self.v.verbs:
             return []  # handled by the governing verb ("refused to accept")
+        if self._reported_by_other_stance(verb):
+            return []  # "demanded that Moscow accept", "denied that Tehran had agreed"
         stance = self._polarity(verb, stance)
         if stance is None:
             return []
@@ -265,6 +271,18 @@ class PositionFinder:
         return self._emit([speaker], self.issues_in(list(verb.subtree)), "demand", verb, sent, kind, quote)
 
     # ---- helpers ------------------------------------------------------------------------
+    def _reported_by_other_stance(self, verb: Token) -> bool:
+        """A stance verb in the complement of a demand or a denial is that verb's content, not its
+        own subject's stance: "leaders demanded that Moscow accept a truce" is no Russian acceptance,
+        "officials denied that Tehran had agreed" no Iranian one, "asked him to accept" no acceptance."""
+        gov = verb.head
+        if verb.dep_ not in ("ccomp", "xcomp") or gov.i == verb.i:
+            return False
+        stance = self.v.verbs.get(gov.lemma_.lower())
+        if stance == "demand":
+            return True
+        return stance == "reject" and verb.dep_ == "ccomp"
+
     def _hypothetical(self, verb: Token) -> bool:
         if any(c.dep_ == "aux" and c.lower_ in self.v.hypothetical for c in verb.children):
             return True
@@ -307,7 +325,9 @@ class PositionFinder:
         return out
 
     def _aside(self, t: Token, cue: Token, keep_clauses: bool = False) -> bool:
-        scene = t.dep_ == "prep" and t.lower_ in self.v.scene_preps
+        scene = (t.dep_ == "prep" and t.lower_ in self.v.scene_preps) or (
+            t.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in self.v.scene_marks for c in t.children)
+        )
         negated = t.pos_ == "ADP" and any(c.dep_ == "neg" for c in t.children)
         other_clause = (
             not keep_clauses and t.dep_ == "conj" and t.head.i == cue.i and t.pos_ in ("VERB", "AUX")
@@ -364,6 +384,8 @@ class PositionFinder:
                 negated = not negated
         if not negated:
             return stance
+        if head.lemma_.lower() in self.v.silent_when_negated:
+            return None  # "did not confirm the truce" is silence, not rejection
         return {"accept": "reject", "offer": "reject", "reject": None, "demand": None}[stance]
 
     def _flags(self, sent: Span) -> tuple[bool, bool]:
