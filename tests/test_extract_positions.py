@@ -148,3 +148,13 @@ def test_scene_setting_clause_names_no_issue_and_silence_is_no_rejection(extract
     )
     assert ("Pakistan", "ceasefire", "reject") not in found
     assert ("India", "ceasefire", "reject") not in found
+
+
+def test_every_state_after_of_is_a_party(extractor):
+    found = keys(
+        positions_of(
+            extractor,
+            "The foreign ministers of the Republic of Moldova and Romania signed a peace agreement on Friday.",
+        )
+    )
+    assert {("Moldova", "peace_agreement", "accept"), ("Romania", "peace_agreement", "accept")} <= found

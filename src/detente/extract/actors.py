@@ -60,9 +60,31 @@ class ActorResolver:
         found: list[Actor] = []
         for t in [tok, *[c for c in tok.children if c.dep_ == "conj"]]:
             actor = self._single(t)
-            if actor is not None and actor.party not in {a.party for a in found}:
-                found.append(actor)
+            candidates = [actor] if actor is not None else []
+            if t.pos_ == "NOUN":
+                # "the foreign ministers of Congo and Rwanda": every state after "of"
+                candidates += [self._single(c) for c in self._of_objects(t)]
+            for a in candidates:
+                if a is not None and a.party not in {f.party for f in found}:
+                    found.append(a)
         return found
+
+    def _of_objects(self, tok: Token) -> list[Token]:
+        """Conjuncts of the object of "of"/"from" after a common noun (the first is found by
+        :meth:`_single`)."""
+        if tok.pos_ != "NOUN":
+            return []
+        out: list[Token] = []
+        for prep in (c for c in tok.children if c.dep_ == "prep" and c.lower_ in ("of", "from")):
+            objs = [c for c in prep.children if c.dep_ == "pobj"]
+            out.extend(objs[1:])  # the parser sometimes hangs "and Rwanda" on "of" directly
+            for obj in objs:
+                # a name may hold its own "of" ("the Republic of the Congo and Rwanda")
+                ent = self.r.entity_of(obj)
+                inside = list(ent) if ent is not None else [obj]
+                for t in inside:
+                    out.extend(c for c in t.children if c.dep_ == "conj" and c not in inside)
+        return out
 
     def _single(self, tok: Token) -> Actor | None:
         if tok.lower_ in ("country", "government", "side", "delegation", "forces", "army"):
