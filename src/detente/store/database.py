@@ -15,12 +15,18 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
 from detente.records import Extraction, Person, Problem
-from detente.store import fulltext
+from detente.store import fulltext, pages
 from detente.store import schema as s
 from detente.store.rows import (
+    ActorDetail,
+    ActorRow,
     AgreementRow,
     DocumentRow,
+    DocumentView,
     EventRow,
+    IssueDetail,
+    IssueRow,
+    PersonDetail,
     PersonRow,
     PositionRow,
     QuoteRow,
@@ -385,6 +391,40 @@ class Store:
         )
         with self.engine.connect() as conn:
             return [EventRow(**r._mapping) for r in conn.execute(stmt)]
+
+    # ---- pages: one party, person, issue or document (see store/pages.py) ---------------------
+    def actors(self) -> list[ActorRow]:
+        with self.engine.connect() as conn:
+            return pages.actors(conn)
+
+    def issues(self) -> list[IssueRow]:
+        with self.engine.connect() as conn:
+            return pages.issues(conn)
+
+    def actor(self, name: str, latest: int = pages.LATEST) -> ActorDetail | None:
+        with self.engine.connect() as conn:
+            return pages.actor_detail(conn, name, latest)
+
+    def person(self, person_id: int, latest: int = pages.LATEST) -> PersonDetail | None:
+        with self.engine.connect() as conn:
+            return pages.person_detail(conn, person_id, latest)
+
+    def issue(self, issue: str, latest: int = pages.LATEST) -> IssueDetail | None:
+        with self.engine.connect() as conn:
+            return pages.issue_detail(conn, issue, latest)
+
+    def document_view(self, doc_id: str) -> DocumentView | None:
+        with self.engine.connect() as conn:
+            return pages.document_view(conn, doc_id)
+
+    def latest_documents(self, limit: int = 20) -> list[DocumentRow]:
+        with self.engine.connect() as conn:
+            return pages.latest_documents(conn, limit)
+
+    def find_names(self, words: str, limit: int = 20) -> tuple[list[PersonRow], list[str]]:
+        """People and parties whose names hold every word of ``words``."""
+        with self.engine.connect() as conn:
+            return pages.people_named(conn, words, limit), pages.actors_named(conn, words, limit)
 
     def stats(self) -> dict[str, int]:
         tables = {
