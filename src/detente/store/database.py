@@ -26,6 +26,7 @@ from detente.store.rows import (
     EventRow,
     IssueDetail,
     IssueRow,
+    MatrixCell,
     PersonDetail,
     PersonRow,
     PositionRow,
@@ -420,6 +421,10 @@ class Store:
     def latest_documents(self, limit: int = 20) -> list[DocumentRow]:
         with self.engine.connect() as conn:
             return pages.latest_documents(conn, limit)
+
+    def stance_matrix(self) -> list[MatrixCell]:
+        with self.engine.connect() as conn:
+            return pages.stance_matrix(conn)
 
     def find_names(self, words: str, limit: int = 20) -> tuple[list[PersonRow], list[str]]:
         """People and parties whose names hold every word of ``words``."""

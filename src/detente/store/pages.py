@@ -26,6 +26,7 @@ from detente.store.rows import (
     Highlight,
     IssueDetail,
     IssueRow,
+    MatrixCell,
     MentionedPerson,
     PersonDetail,
     PersonRow,
@@ -529,3 +530,28 @@ def actors_named(conn: Connection, words: str, limit: int = 20) -> list[str]:
         r[0]
         for r in conn.execute(select(ps.c.actor).distinct().where(cond).order_by(ps.c.actor).limit(limit))
     ]
+
+
+def stance_matrix(conn: Connection, analysts: bool = False) -> list[MatrixCell]:
+    """Every (party, issue) with its latest dated stance and the count of each stance."""
+    ps, d = s.positions, s.documents
+    stmt = select(ps.c.id, ps.c.actor, ps.c.issue, ps.c.date, ps.c.stance, ps.c.confidence, d.c.doc_id).join(
+        d, d.c.id == ps.c.document_id
+    )
+    if not analysts:
+        stmt = stmt.where(ps.c.source_kind != "analyst")
+    best: dict[tuple[str, str], tuple] = {}
+    counts: dict[tuple[str, str], Counter[str]] = {}
+    for r in conn.execute(stmt):
+        key = (r.actor, r.issue)
+        counts.setdefault(key, Counter())[r.stance] += 1
+        rank = (r.date is not None, r.date or "", r.confidence, r.id)
+        if key not in best or rank > best[key][0]:
+            best[key] = (rank, r)
+    out = []
+    for key, (rank, r) in best.items():
+        c = counts[key]
+        stance = r.stance if rank[0] else c.most_common(1)[0][0]
+        out.append(MatrixCell(r.actor, r.issue, stance, r.date, r.id, r.doc_id, dict(c)))
+    out.sort(key=lambda m: (m.actor, m.issue))
+    return out

@@ -199,3 +199,20 @@ class DocumentView:
     agreements: list[AgreementRow]
     events: list[EventRow]
     highlights: list[Highlight]
+
+
+@dataclass(frozen=True, slots=True)
+class MatrixCell:
+    """One party's stance on one issue: the latest dated day's stance, and counts of every stance."""
+
+    actor: str
+    issue: str
+    stance: str  # the latest (dated) stance; the most frequent one when nothing is dated
+    date: str | None
+    position_id: int  # the statement behind ``stance``
+    doc_id: str
+    counts: dict[str, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
