@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request, UploadFile
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 
 from detente.model.montecarlo import Change
@@ -40,6 +40,11 @@ def page(request: Request, template: str, status: int = 200, **context: Any) -> 
 
 def doc_link(doc_id: str, anchor: str) -> str:
     return f"/documents/{doc_id}#{anchor}"
+
+
+@router.get("/favicon.ico")
+def favicon() -> Response:
+    return Response(status_code=204)
 
 
 @router.get("/", response_class=HTMLResponse)
