@@ -11,7 +11,7 @@ import json
 from collections import Counter
 from itertools import groupby
 
-from sqlalchemy import String, and_, cast, distinct, func, select
+from sqlalchemy import String, and_, cast, distinct, func, select, tuple_
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql import Select
 
@@ -36,7 +36,7 @@ from detente.store.rows import (
     StancePoint,
 )
 
-LATEST = 50  # rows of each kind a page lists
+LATEST = 30  # rows of each kind a page lists
 
 
 def position_select() -> Select:
@@ -111,6 +111,12 @@ def _positions(conn: Connection, stmt: Select) -> list[PositionRow]:
     return [PositionRow(**r._mapping) for r in conn.execute(stmt)]
 
 
+def newest(column):
+    """Newest first, undated last: plain DESC (SQLite sorts NULL lowest), so an index on the
+    column can give the order without a sort."""
+    return column.desc()
+
+
 def _like_escaped(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
@@ -127,16 +133,46 @@ def _contains_all(column, words: str):
     return and_(*(column.ilike(f"%{_like_escaped(w)}%", escape="\\") for w in terms))
 
 
-def _history(rows: list[tuple[str, str, str | None, str, float]], actor_first: bool) -> list[StancePoint]:
-    """Day-level stance points: per (actor, issue, day) the most confident statement."""
+HISTORY_STATEMENTS = 600  # a page's stance history reads at most this many latest statements
+
+
+def _history(conn: Connection, column, value: str, actor_first: bool) -> list[StancePoint]:
+    """Stance runs per (actor, issue), oldest first, from the latest dated statements: each day's
+    most confident statement gives the day's stance; consecutive days alike make one run."""
+    ps = s.positions
+    rows = conn.execute(
+        select(ps.c.actor, ps.c.issue, ps.c.date, ps.c.stance, ps.c.confidence)
+        .where(column == value, ps.c.source_kind != "analyst", ps.c.date.is_not(None))
+        .order_by(ps.c.date.desc(), ps.c.id.desc())
+        .limit(HISTORY_STATEMENTS)
+    ).all()
+    key = (lambda r: (r[0], r[1])) if actor_first else (lambda r: (r[1], r[0]))
+    ordered = sorted(rows, key=lambda r: (*key(r), r[2], -r[4]))
     out: list[StancePoint] = []
-    key = (lambda r: (r[0], r[1], r[2])) if actor_first else (lambda r: (r[1], r[0], r[2]))
-    dated = sorted((r for r in rows if r[2]), key=lambda r: (*key(r), -r[4]))
-    for _, same_day in groupby(dated, key=key):
-        actor, issue, date, stance, conf = next(same_day)
-        out.append(StancePoint(actor, issue, date, stance, float(conf)))
+    for _, series in groupby(ordered, key=key):
+        run: StancePoint | None = None
+        for _day, same_day in groupby(series, key=lambda r: r[2]):
+            actor, issue, date, stance, conf = next(same_day)
+            if run is not None and run.stance == stance:
+                run = StancePoint(
+                    actor, issue, run.date, stance, max(run.confidence, conf), run.days + 1, date
+                )
+                continue
+            if run is not None:
+                out.append(run)
+            run = StancePoint(actor, issue, date, stance, float(conf), 1, date)
+        if run is not None:
+            out.append(run)
     out.sort(key=lambda p: (p.date, p.actor, p.issue))
     return out
+
+
+def _stance_counts(conn: Connection, column, value: str) -> list[StanceCount]:
+    ps = s.positions
+    rows = conn.execute(
+        select(ps.c.issue, ps.c.stance, func.count()).where(column == value).group_by(ps.c.issue, ps.c.stance)
+    )
+    return [StanceCount(i, st, n) for i, st, n in sorted(rows)]
 
 
 # ---- lists --------------------------------------------------------------------------------------
@@ -199,18 +235,12 @@ def actor_detail(conn: Connection, name: str, latest: int = LATEST) -> ActorDeta
     if actor is None:
         return None
     ps, p, q, d = s.positions, s.persons, s.quotes, s.documents
-    hist_rows = conn.execute(
-        select(ps.c.actor, ps.c.issue, ps.c.date, ps.c.stance, ps.c.confidence).where(
-            ps.c.actor == actor, ps.c.source_kind != "analyst"
-        )
-    ).all()
-    all_rows = conn.execute(select(ps.c.issue, ps.c.stance).where(ps.c.actor == actor)).all()
-    counts = Counter((r.issue, r.stance) for r in all_rows)
+    counts = _stance_counts(conn, ps.c.actor, actor)
     recent = _positions(
         conn,
         position_select()
         .where(ps.c.actor == actor)
-        .order_by(ps.c.date.desc().nulls_last(), ps.c.id.desc())
+        .order_by(newest(ps.c.date), ps.c.id.desc())
         .limit(latest),
     )
     people_rows = conn.execute(select(p.c.id, p.c.name, p.c.party).where(p.c.party == actor)).all()
@@ -223,7 +253,7 @@ def actor_detail(conn: Connection, name: str, latest: int = LATEST) -> ActorDeta
             for r in conn.execute(
                 quote_select()
                 .where(q.c.speaker_person_id.in_(ids))
-                .order_by(d.c.date.desc().nulls_last(), q.c.id.desc())
+                .order_by(newest(d.c.date), q.c.id.desc())
                 .limit(latest)
             )
         ]
@@ -232,9 +262,9 @@ def actor_detail(conn: Connection, name: str, latest: int = LATEST) -> ActorDeta
     )
     return ActorDetail(
         name=actor,
-        total_positions=len(all_rows),
-        counts=[StanceCount(i, st, n) for (i, st), n in sorted(counts.items())],
-        history=_history([tuple(r) for r in hist_rows], actor_first=True),
+        total_positions=sum(c.count for c in counts),
+        counts=counts,
+        history=_history(conn, ps.c.actor, actor, actor_first=True),
         positions=recent,
         agreements=agreements_with(conn, actor, latest),
         events=events_with(conn, actor, latest),
@@ -243,36 +273,46 @@ def actor_detail(conn: Connection, name: str, latest: int = LATEST) -> ActorDeta
     )
 
 
-def agreements_with(conn: Connection, party: str, limit: int = LATEST) -> list[AgreementRow]:
+SCAN_DOCUMENTS = 300  # a party page looks for agreements and events in this many recent articles
+
+
+def _recent_documents(party: str):
+    """The latest articles in which ``party`` takes a position (through the (actor, date) index)."""
+    ps = s.positions
+    return (
+        select(ps.c.document_id)
+        .where(ps.c.actor == party)
+        .order_by(newest(ps.c.date), ps.c.id.desc())
+        .limit(SCAN_DOCUMENTS)
+        .scalar_subquery()
+    )
+
+
+def agreements_with(
+    conn: Connection, party: str, limit: int = LATEST, everywhere: bool = False
+) -> list[AgreementRow]:
+    """Agreements naming ``party``, newest first: in the articles where it takes its latest
+    positions (bounded work on a page), or in every article with ``everywhere``."""
     a, d = s.agreements, s.documents
-    stmt = (
-        agreement_select()
-        .where(_json_has(a.c.parties, party))
-        .order_by(func.coalesce(a.c.date, d.c.date).desc().nulls_last(), a.c.id.desc())
-    )
-    out: list[AgreementRow] = []
-    for r in conn.execute(stmt):
-        if party in r.parties:
-            out.append(AgreementRow(**r._mapping))
-            if len(out) >= limit:
-                break
-    return out
+    stmt = agreement_select().where(_json_has(a.c.parties, party))
+    if not everywhere:
+        stmt = stmt.where(a.c.document_id.in_(_recent_documents(party)))
+    stmt = stmt.order_by(func.coalesce(a.c.date, d.c.date).desc(), a.c.id.desc()).limit(2 * limit)
+    rows = [AgreementRow(**r._mapping) for r in conn.execute(stmt)]
+    return [r for r in rows if party in r.parties][:limit]
 
 
-def events_with(conn: Connection, participant: str, limit: int = LATEST) -> list[EventRow]:
+def events_with(
+    conn: Connection, participant: str, limit: int = LATEST, everywhere: bool = False
+) -> list[EventRow]:
+    """Events naming ``participant``, newest first (bounded like :func:`agreements_with`)."""
     e = s.events
-    stmt = (
-        event_select()
-        .where(_json_has(e.c.participants, participant))
-        .order_by(e.c.date.desc().nulls_last(), e.c.id.desc())
-    )
-    out: list[EventRow] = []
-    for r in conn.execute(stmt):
-        if participant in r.participants:
-            out.append(EventRow(**r._mapping))
-            if len(out) >= limit:
-                break
-    return out
+    stmt = event_select().where(_json_has(e.c.participants, participant))
+    if not everywhere:
+        stmt = stmt.where(e.c.document_id.in_(_recent_documents(participant)))
+    stmt = stmt.order_by(newest(e.c.date), e.c.id.desc()).limit(2 * limit)
+    rows = [EventRow(**r._mapping) for r in conn.execute(stmt)]
+    return [r for r in rows if participant in r.participants][:limit]
 
 
 # ---- one person ---------------------------------------------------------------------------------
@@ -286,11 +326,15 @@ def _person_rows(conn: Connection, persons: list) -> list[PersonRow]:
     ids = [p.id for p in persons]
     roles: dict[int, Counter[str]] = {}
     docs: Counter[int] = Counter()
-    for row in conn.execute(select(r.c.person_id, r.c.role, r.c.org).where(r.c.person_id.in_(ids))):
-        docs[row.person_id] += 1
+    for row in conn.execute(
+        select(r.c.person_id, r.c.role, r.c.org, func.count().label("n"))
+        .where(r.c.person_id.in_(ids))
+        .group_by(r.c.person_id, r.c.role, r.c.org)
+    ):
+        docs[row.person_id] += row.n
         label = ", ".join(x for x in (row.role, row.org) if x)
         if label:
-            roles.setdefault(row.person_id, Counter())[label] += 1
+            roles.setdefault(row.person_id, Counter())[label] += row.n
     mentions = dict(
         conn.execute(
             select(m.c.person_id, func.count()).where(m.c.person_id.in_(ids)).group_by(m.c.person_id)
@@ -328,7 +372,7 @@ def person_detail(conn: Connection, person_id: int, latest: int = LATEST) -> Per
         for x in conn.execute(
             quote_select()
             .where(q.c.speaker_person_id == person_id)
-            .order_by(d.c.date.desc().nulls_last(), q.c.id.desc())
+            .order_by(newest(d.c.date), q.c.id.desc())
             .limit(latest)
         )
     ]
@@ -340,7 +384,7 @@ def person_detail(conn: Connection, person_id: int, latest: int = LATEST) -> Per
             )
             .join(r, r.c.document_id == d.c.id)
             .where(r.c.person_id == person_id)
-            .order_by(d.c.date.desc().nulls_last(), d.c.id.desc())
+            .order_by(newest(d.c.date), d.c.id.desc())
             .limit(latest)
         )
     ]
@@ -348,7 +392,7 @@ def person_detail(conn: Connection, person_id: int, latest: int = LATEST) -> Per
         conn,
         position_select()
         .where(ps.c.speaker == person.name)
-        .order_by(ps.c.date.desc().nulls_last(), ps.c.id.desc())
+        .order_by(newest(ps.c.date), ps.c.id.desc())
         .limit(latest),
     )
     return PersonDetail(person, quotes, documents, positions)
@@ -359,36 +403,30 @@ def person_detail(conn: Connection, person_id: int, latest: int = LATEST) -> Per
 
 def issue_detail(conn: Connection, issue: str, latest: int = LATEST) -> IssueDetail | None:
     ps = s.positions
-    hist_rows = conn.execute(
-        select(ps.c.actor, ps.c.issue, ps.c.date, ps.c.stance, ps.c.confidence).where(
-            ps.c.issue == issue, ps.c.source_kind != "analyst"
-        )
-    ).all()
     total = conn.execute(select(func.count()).where(ps.c.issue == issue)).scalar_one()
     if not total:
         return None
-    history = _history([tuple(r) for r in hist_rows], actor_first=False)
-    last_ids: dict[str, int] = {}
-    newest = conn.execute(
-        select(ps.c.id, ps.c.actor, ps.c.date)
-        .where(ps.c.issue == issue, ps.c.source_kind != "analyst")
-        .order_by(ps.c.date.desc().nulls_last(), ps.c.confidence.desc(), ps.c.id.desc())
-    )
-    for r in newest:
-        last_ids.setdefault(r.actor, r.id)
-    latest_rows = (
-        _positions(conn, position_select().where(ps.c.id.in_(list(last_ids.values()))).order_by(ps.c.actor))
-        if last_ids
-        else []
-    )
+    own = and_(ps.c.issue == issue, ps.c.source_kind != "analyst")
+    last_day = conn.execute(select(ps.c.actor, func.max(ps.c.date)).where(own).group_by(ps.c.actor)).all()
+    pairs = [(a, d) for a, d in last_day if d is not None]
+    latest_rows: dict[str, PositionRow] = {}
+    if pairs:
+        stmt = (
+            position_select()
+            .where(own, tuple_(ps.c.actor, ps.c.date).in_(pairs))
+            .order_by(ps.c.actor, ps.c.confidence.desc(), ps.c.id.desc())
+        )
+        for row in _positions(conn, stmt):
+            latest_rows.setdefault(row.actor, row)
     recent = _positions(
         conn,
         position_select()
         .where(ps.c.issue == issue)
-        .order_by(ps.c.date.desc().nulls_last(), ps.c.id.desc())
+        .order_by(newest(ps.c.date), ps.c.id.desc())
         .limit(latest),
     )
-    return IssueDetail(issue, int(total), latest_rows, history, recent)
+    history = _history(conn, ps.c.issue, issue, actor_first=False)
+    return IssueDetail(issue, int(total), list(latest_rows.values()), history, recent)
 
 
 # ---- one document -------------------------------------------------------------------------------
@@ -504,7 +542,7 @@ def latest_documents(conn: Connection, limit: int = 20) -> list[DocumentRow]:
     d = s.documents
     stmt = (
         select(d.c.doc_id, d.c.name, d.c.source, d.c.url, d.c.title, d.c.date, d.c.language, d.c.ingested_at)
-        .order_by(d.c.date.desc().nulls_last(), d.c.id.desc())
+        .order_by(newest(d.c.date), d.c.id.desc())
         .limit(limit)
     )
     return [DocumentRow(**r._mapping) for r in conn.execute(stmt)]

@@ -128,13 +128,16 @@ class StanceCount:
 
 @dataclass(frozen=True, slots=True)
 class StancePoint:
-    """An actor's stance on an issue on one day (the day's most confident statement)."""
+    """An actor's stance on an issue from one day on (each day's most confident statement): a run
+    of ``days`` dated days with the same stance, the last on ``until``."""
 
     actor: str
     issue: str
     date: str
     stance: str
     confidence: float
+    days: int = 1
+    until: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -180,6 +180,7 @@ Index(
     positions.c.date,
     positions.c.stance,
     positions.c.confidence,
+    positions.c.source_kind,
 )
 Index("ix_positions_issue_date", positions.c.issue, positions.c.date)
 Index("ix_positions_document", positions.c.document_id)
