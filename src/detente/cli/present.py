@@ -9,7 +9,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from detente.cli import app
+from detente.cli import app, bench_app
 from detente.cli.articles import DbOption, _open_store, _settings
 
 out = Console()
@@ -79,3 +79,51 @@ def serve(
         )
     out.print(f"detente at http://{escape(settings.web_host)}:{settings.web_port}/  (Ctrl+C stops it)")
     uvicorn.run(create_app(settings), host=settings.web_host, port=settings.web_port, log_level="warning")
+
+
+@bench_app.command("web")
+def bench_web(
+    articles: Annotated[int, typer.Option(min=1, help="Generated articles in the store.")] = 10_000,
+    requests: Annotated[int, typer.Option(min=10, help="Requests per page.")] = 300,
+    db: Annotated[
+        Path, typer.Option(help="Store to fill (kept, and reused when it already holds the articles).")
+    ] = Path("build/bench-web.db"),
+    seed: Annotated[int, typer.Option(help="Seed of the generated articles and requests.")] = 0,
+) -> None:
+    """p50/p95 latency of the party page and search on a store of generated articles."""
+    import time
+
+    from rich.table import Table
+
+    from detente.bench.web import fill_store, run
+    from detente.store import Store
+
+    db.parent.mkdir(parents=True, exist_ok=True)
+    with Store(str(db)) as store:
+        have = store.stats()["documents"]
+    if have < articles:
+        t0 = time.perf_counter()
+        with out.status(f"generating {articles:,} articles into {db} ..."):
+            fill_store(db, articles, seed)
+        out.print(f"filled {db} in {time.perf_counter() - t0:.0f} s")
+    timings = run(db, requests, seed)
+    base = timings[0].p50_ms
+    table = Table(
+        "what",
+        "requests",
+        "p50 ms",
+        "p95 ms",
+        "max ms",
+        "p50 / baseline",
+        title=f"web latency, {articles:,} articles",
+    )
+    for t in timings:
+        table.add_row(
+            t.what,
+            str(t.requests),
+            f"{t.p50_ms:.1f}",
+            f"{t.p95_ms:.1f}",
+            f"{t.max_ms:.1f}",
+            f"{t.p50_ms / base:.1f}",
+        )
+    out.print(table)

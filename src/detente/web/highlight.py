@@ -16,6 +16,9 @@ from markupsafe import Markup, escape
 from detente.store.rows import Highlight
 
 
+ANCHORED = {"quote", "position", "agreement", "event"}  # the kinds the side lists link to
+
+
 def render_highlighted(text: str, highlights: Sequence[Highlight]) -> Markup:
     cuts = {0, len(text)}
     for h in highlights:
@@ -31,10 +34,9 @@ def render_highlighted(text: str, highlights: Sequence[Highlight]) -> Markup:
             continue
         anchors = ""
         for h in covering:
-            if h.ref not in started and h.start == a:
+            if h.kind in ANCHORED and h.ref not in started and h.start == a:
                 started.add(h.ref)
-                if h.kind not in ("mention", "speaker", "cue"):
-                    anchors += f'<a class="anchor" id="{escape(h.ref)}"></a>'
+                anchors += f'<a class="anchor" id="{escape(h.ref)}"></a>'
         kinds = sorted({h.kind for h in covering})
         title = "; ".join(dict.fromkeys(h.label for h in covering))
         person = next((h.person_id for h in covering if h.person_id is not None), None)

@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
+from starlette.datastructures import UploadFile as StarletteUpload
 
 from detente.model.montecarlo import Change
 from detente.model.scenario import ScenarioError
@@ -247,7 +248,7 @@ async def import_start(request: Request):
     w = web(request)
     form = await request.form()
     upload = form.get("file")
-    upload = upload if isinstance(upload, UploadFile) else None
+    upload = upload if isinstance(upload, StarletteUpload) else None
     data = (
         await read_capped(upload, w.settings.upload_max_bytes)
         if upload is not None and upload.filename
