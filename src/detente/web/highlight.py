@@ -15,7 +15,6 @@ from markupsafe import Markup, escape
 
 from detente.store.rows import Highlight
 
-
 ANCHORED = {"quote", "position", "agreement", "event"}  # the kinds the side lists link to
 
 
