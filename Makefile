@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DB ?= demo/detente.db
 
-.PHONY: demo test test-all lint format eval bench clean-demo
+.PHONY: demo test test-all test-browser lint format eval bench clean-demo
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -20,12 +20,20 @@ demo: $(STAMP)
 	$(BIN)/detente ingest examples --db $(DB)
 	$(BIN)/detente timeline --db $(DB)
 	$(BIN)/detente summary --db $(DB)
+	$(BIN)/detente report --db $(DB) -o $(dir $(DB))report.html
+	@echo ""
+	@echo "Report: open $(dir $(DB))report.html in a browser (one file, works offline)."
+	@echo "Web app: $(BIN)/detente serve --db $(DB)   then open http://127.0.0.1:8000/"
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
 test-all: $(STAMP)
 	$(BIN)/python -m pytest -q -m "slow or not slow"
+
+# The web app in Debian's Chromium (installed by the tests when missing); screenshots in build/test-artifacts/.
+test-browser: $(STAMP)
+	$(BIN)/python -m pytest -q -m browser tests/web
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests $(wildcard benchmarks)

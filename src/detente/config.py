@@ -30,6 +30,12 @@ class Settings:
     batch_size: int = 16
     n_process: int = 1
     gazetteers: tuple[Path, ...] = field(default_factory=lambda: (DATA_DIR / "gazetteer.jsonl",))
+    # report and web app
+    scenario: str = ""  # the scenario file to forecast ("": the bundled example, when there)
+    forecast_runs: int = 500  # Monte Carlo runs behind each forecast's intervals
+    web_host: str = "127.0.0.1"  # the app listens on this machine only unless told otherwise
+    web_port: int = 8000
+    upload_max_bytes: int = 5_000_000  # larger uploads are refused (413)
 
     def with_(self, **changes: object) -> Settings:
         """A copy with some fields changed; ``None`` values are ignored."""

@@ -13,7 +13,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 import numpy as np
 
-from detente.model.montecarlo import Distribution
+from detente.model.montecarlo import HIST_EDGES, Distribution
 from detente.model.scenario import Scenario
 
 WIDTH = 900
@@ -162,6 +162,94 @@ def forecast_chart(
         ".axis{stroke:#333;stroke-width:1.2}.grid{stroke:#e3e3e3}.stem{stroke:#bbb}"
         ".pos{fill:#fff;stroke:#333;stroke-width:1.2}.sq{stroke:#888;stroke-dasharray:4 3}"
         ".iv{stroke-width:6;stroke-opacity:0.35;stroke-linecap:round}.fc{stroke:#fff;stroke-width:1}"
+    )
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height}" '
+        f'viewBox="0 0 {WIDTH} {height}" role="img" aria-label={quoteattr(heading)}>'
+        f'<style>{style}</style><rect width="100%" height="100%" fill="#fff"/>' + "".join(parts) + "</svg>\n"
+    )
+
+
+DIST_PANEL = 64  # height of one issue's histogram panel
+
+
+def distribution_chart(
+    scenario: Scenario, dists: Sequence[Distribution], title: str | None = None, level: float = 0.9
+) -> str:
+    """An SVG document with, per issue, each model's Monte Carlo forecasts as a histogram line.
+
+    The lines are relative frequencies over 5-point bins of the 0-100 scale (hover a line for its
+    median and interval); a dashed line marks the status quo. Where the lines are narrow the
+    forecast rests on firm inputs; where they are wide, on guesses.
+    """
+    heading = title or f"{scenario.name}: spread of the forecasts over the Monte Carlo runs"
+    runs = max((d.runs for d in dists), default=0)
+    parts = [
+        f'<text x="20" y="22" class="title">{escape(heading)}</text>',
+        f'<text x="20" y="38" class="tick">share of {runs} runs per 5-point bin; '
+        f"hover a line for its median and {round(100 * level)}% interval</text>",
+    ]
+    lx = AXIS_X0
+    for k, dist in enumerate(dists):
+        colour = PALETTE[k % len(PALETTE)]
+        parts.append(
+            f'<line x1="{lx:.1f}" y1="52" x2="{lx + 18:.1f}" y2="52" stroke={quoteattr(colour)} class="hist"/>'
+            f'<text x="{lx + 22:.1f}" y="55" class="model">{escape(dist.model)}</text>'
+        )
+        lx += 40 + CHAR_W * len(dist.model)
+    hists = [d.histogram() for d in dists]
+    intervals = [d.interval(level) for d in dists]
+    y = 70.0
+    edges = HIST_EDGES
+    for j, issue in enumerate(scenario.issues):
+        top, base = y + 18, y + 18 + DIST_PANEL
+        panel = [
+            f'<text x="20" y="{y + 12:.1f}" class="issue">{escape(_clip_text(issue.name or issue.id, 40))}</text>'
+        ]
+        for tick in (0, 25, 50, 75, 100):
+            tx = x_of(tick)
+            panel.append(f'<line x1="{tx:.1f}" y1="{top:.1f}" x2="{tx:.1f}" y2="{base:.1f}" class="grid"/>')
+            panel.append(
+                f'<text x="{tx:.1f}" y="{base + 11:.1f}" class="tick" text-anchor="middle">{tick}</text>'
+            )
+        panel.append(f'<line x1="{AXIS_X0}" y1="{base:.1f}" x2="{AXIS_X1}" y2="{base:.1f}" class="axis"/>')
+        if issue.status_quo is not None:
+            sx = x_of(issue.status_quo)
+            panel.append(
+                f'<g><title>status quo: {issue.status_quo:g}</title><line x1="{sx:.1f}" y1="{top - 4:.1f}" '
+                f'x2="{sx:.1f}" y2="{base:.1f}" class="sq"/></g>'
+            )
+        for k, (dist, hist, iv) in enumerate(zip(dists, hists, intervals, strict=True)):
+            counts = hist[j]
+            total = counts.sum()
+            if not total:
+                continue
+            share = counts / total
+            peak = max(float(share.max()), 1e-9)
+            pts: list[str] = [f"{x_of(edges[0]):.1f},{base:.1f}"]
+            for b, v in enumerate(share):
+                hy = base - (DIST_PANEL - 6) * v / peak
+                pts.append(f"{x_of(edges[b]):.1f},{hy:.1f} {x_of(edges[b + 1]):.1f},{hy:.1f}")
+            pts.append(f"{x_of(edges[-1]):.1f},{base:.1f}")
+            med = dist.median[j]
+            tip = f"{dist.model}: median {med:.1f}, {round(100 * level)}% of runs in [{iv[j, 0]:.1f}, {iv[j, 1]:.1f}]"
+            panel.append(
+                f"<g><title>{escape(tip)}</title>"
+                f'<polyline points="{" ".join(pts)}" stroke={quoteattr(PALETTE[k % len(PALETTE)])} class="hist"/></g>'
+            )
+        panel.append(
+            f'<text x="{AXIS_X0 - 10}" y="{base - 2:.1f}" class="end" text-anchor="end">'
+            f"{escape(_clip_text('0: ' + issue.low_label, 30))}</text>"
+        )
+        parts.append(f'<g class="panel" id={quoteattr("dist-" + issue.id)}>' + "".join(panel) + "</g>")
+        y = base + 26
+    height = int(y + 4)
+    style = (
+        "text{font-family:system-ui,Helvetica,Arial,sans-serif;font-size:11px;fill:#222}"
+        ".title{font-size:15px;font-weight:600}.issue{font-size:13px;font-weight:600}"
+        ".end{fill:#555;font-style:italic;font-size:9px}.tick{fill:#888;font-size:9px}"
+        ".axis{stroke:#333;stroke-width:1.2}.grid{stroke:#e3e3e3}.sq{stroke:#888;stroke-dasharray:4 3}"
+        ".hist{fill:none;stroke-width:2;stroke-linejoin:round}"
     )
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height}" '

@@ -15,12 +15,19 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
 from detente.records import Extraction, Person, Problem
-from detente.store import fulltext
+from detente.store import fulltext, pages
 from detente.store import schema as s
 from detente.store.rows import (
+    ActorDetail,
+    ActorRow,
     AgreementRow,
     DocumentRow,
+    DocumentView,
     EventRow,
+    IssueDetail,
+    IssueRow,
+    MatrixCell,
+    PersonDetail,
     PersonRow,
     PositionRow,
     QuoteRow,
@@ -65,6 +72,9 @@ class Store:
             event.listen(self.engine, "connect", _sqlite_pragmas)
         with self.engine.begin() as conn:
             s.metadata.create_all(conn)
+            for table in s.metadata.sorted_tables:  # indexes added since a store was made
+                for index in table.indexes:
+                    index.create(conn, checkfirst=True)
             if self.sqlite:
                 fulltext.create_sqlite(conn)
             if conn.execute(select(s.meta.c.value).where(s.meta.c.key == "schema_version")).first() is None:
@@ -386,6 +396,44 @@ class Store:
         with self.engine.connect() as conn:
             return [EventRow(**r._mapping) for r in conn.execute(stmt)]
 
+    # ---- pages: one party, person, issue or document (see store/pages.py) ---------------------
+    def actors(self) -> list[ActorRow]:
+        with self.engine.connect() as conn:
+            return pages.actors(conn)
+
+    def issues(self) -> list[IssueRow]:
+        with self.engine.connect() as conn:
+            return pages.issues(conn)
+
+    def actor(self, name: str, latest: int = pages.LATEST) -> ActorDetail | None:
+        with self.engine.connect() as conn:
+            return pages.actor_detail(conn, name, latest)
+
+    def person(self, person_id: int, latest: int = pages.LATEST) -> PersonDetail | None:
+        with self.engine.connect() as conn:
+            return pages.person_detail(conn, person_id, latest)
+
+    def issue(self, issue: str, latest: int = pages.LATEST) -> IssueDetail | None:
+        with self.engine.connect() as conn:
+            return pages.issue_detail(conn, issue, latest)
+
+    def document_view(self, doc_id: str) -> DocumentView | None:
+        with self.engine.connect() as conn:
+            return pages.document_view(conn, doc_id)
+
+    def latest_documents(self, limit: int = 20) -> list[DocumentRow]:
+        with self.engine.connect() as conn:
+            return pages.latest_documents(conn, limit)
+
+    def stance_matrix(self) -> list[MatrixCell]:
+        with self.engine.connect() as conn:
+            return pages.stance_matrix(conn)
+
+    def find_names(self, words: str, limit: int = 20) -> tuple[list[PersonRow], list[str]]:
+        """People and parties whose names hold every word of ``words``."""
+        with self.engine.connect() as conn:
+            return pages.people_named(conn, words, limit), pages.actors_named(conn, words, limit)
+
     def stats(self) -> dict[str, int]:
         tables = {
             "documents": s.documents,
@@ -433,4 +481,6 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA busy_timeout=30000")
     cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA cache_size=-32000")  # 32 MB of pages per connection: pages read often stay
+    cur.execute("PRAGMA mmap_size=268435456")  # reads through the OS page cache, without copies
     cur.close()

@@ -170,3 +170,22 @@ Index("ix_quotes_document", quotes.c.document_id)
 Index("ix_quotes_speaker", quotes.c.speaker_person_id)
 Index("ix_positions_actor_issue", positions.c.actor, positions.c.issue)
 Index("ix_person_roles_person", person_roles.c.person_id)
+# For the web app's pages (an actor's latest positions and history, an issue's, a document's
+# highlights, a person's statements): each page reads through one of these.
+Index("ix_positions_actor_date", positions.c.actor, positions.c.date)
+Index(
+    "ix_positions_actor_history",
+    positions.c.actor,
+    positions.c.issue,
+    positions.c.date,
+    positions.c.stance,
+    positions.c.confidence,
+    positions.c.source_kind,
+)
+Index("ix_positions_issue_date", positions.c.issue, positions.c.date)
+Index("ix_positions_document", positions.c.document_id)
+Index("ix_positions_speaker", positions.c.speaker)
+Index("ix_agreements_document", agreements.c.document_id)
+Index("ix_events_document", events.c.document_id)
+Index("ix_persons_party", persons.c.party)
+Index("ix_documents_date", documents.c.date)

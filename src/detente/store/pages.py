@@ -1,0 +1,595 @@
+"""Read queries behind the report's and the web app's pages: one party, person, issue or document.
+
+Each page reads a bounded amount through an index (the latest N positions, quotes, agreements),
+so a page stays fast as the store grows; counts and day-by-day stance histories come from
+index-only scans. Functions take an open connection and return the typed rows of ``rows.py``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from itertools import groupby
+
+from sqlalchemy import String, and_, cast, distinct, func, select, tuple_
+from sqlalchemy.engine import Connection
+from sqlalchemy.sql import Select
+
+from detente.store import schema as s
+from detente.store.rows import (
+    ActorDetail,
+    ActorRow,
+    AgreementRow,
+    DocumentRow,
+    DocumentView,
+    EventRow,
+    Highlight,
+    IssueDetail,
+    IssueRow,
+    MatrixCell,
+    MentionedPerson,
+    PersonDetail,
+    PersonRow,
+    PositionRow,
+    QuoteRow,
+    StanceCount,
+    StancePoint,
+)
+
+LATEST = 30  # rows of each kind a page lists
+
+
+def position_select() -> Select:
+    ps, d = s.positions, s.documents
+    return select(
+        ps.c.id,
+        d.c.doc_id,
+        d.c.name.label("document_name"),
+        ps.c.actor,
+        ps.c.issue,
+        ps.c.stance,
+        ps.c.speaker,
+        ps.c.source_kind,
+        ps.c.conditional,
+        ps.c.red_line,
+        ps.c.confidence,
+        ps.c.date,
+        ps.c.evidence,
+        ps.c.sentence,
+    ).join(d, d.c.id == ps.c.document_id)
+
+
+def quote_select() -> Select:
+    q, d = s.quotes, s.documents
+    return select(
+        q.c.id,
+        d.c.doc_id,
+        d.c.name.label("document_name"),
+        d.c.title.label("document_title"),
+        d.c.date.label("document_date"),
+        q.c.speaker_name,
+        q.c.text,
+        q.c.kind,
+        q.c.cue,
+        q.c.start,
+        q.c.end,
+        q.c.sentence,
+        q.c.confidence,
+    ).join(d, d.c.id == q.c.document_id)
+
+
+def agreement_select() -> Select:
+    a, d = s.agreements, s.documents
+    return select(
+        a.c.id,
+        d.c.doc_id,
+        d.c.name.label("document_name"),
+        a.c.type,
+        a.c.parties,
+        a.c.terms,
+        a.c.status,
+        func.coalesce(a.c.date, d.c.date).label("date"),
+        a.c.evidence,
+    ).join(d, d.c.id == a.c.document_id)
+
+
+def event_select() -> Select:
+    e, d = s.events, s.documents
+    return select(
+        e.c.id,
+        d.c.doc_id,
+        d.c.name.label("document_name"),
+        e.c.type,
+        e.c.participants,
+        e.c.date,
+        e.c.place,
+        e.c.evidence,
+    ).join(d, d.c.id == e.c.document_id)
+
+
+def _positions(conn: Connection, stmt: Select) -> list[PositionRow]:
+    return [PositionRow(**r._mapping) for r in conn.execute(stmt)]
+
+
+def newest(column):
+    """Newest first, undated last: plain DESC (SQLite sorts NULL lowest), so an index on the
+    column can give the order without a sort."""
+    return column.desc()
+
+
+def _like_escaped(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _json_has(column, name: str):
+    """A cheap pre-filter for 'the JSON list in ``column`` holds ``name``' (checked exactly after)."""
+    return cast(column, String).like(f"%{_like_escaped(json.dumps(name))}%", escape="\\")
+
+
+def _contains_all(column, words: str):
+    terms = words.split()
+    if not terms:
+        return None
+    return and_(*(column.ilike(f"%{_like_escaped(w)}%", escape="\\") for w in terms))
+
+
+HISTORY_STATEMENTS = 600  # a page's stance history reads at most this many latest statements
+
+
+def _history(conn: Connection, column, value: str, actor_first: bool) -> list[StancePoint]:
+    """Stance runs per (actor, issue), oldest first, from the latest dated statements: each day's
+    most confident statement gives the day's stance; consecutive days alike make one run."""
+    ps = s.positions
+    rows = conn.execute(
+        select(ps.c.actor, ps.c.issue, ps.c.date, ps.c.stance, ps.c.confidence)
+        .where(column == value, ps.c.source_kind != "analyst", ps.c.date.is_not(None))
+        .order_by(ps.c.date.desc(), ps.c.id.desc())
+        .limit(HISTORY_STATEMENTS)
+    ).all()
+    key = (lambda r: (r[0], r[1])) if actor_first else (lambda r: (r[1], r[0]))
+    ordered = sorted(rows, key=lambda r: (*key(r), r[2], -r[4]))
+    out: list[StancePoint] = []
+    for _, series in groupby(ordered, key=key):
+        run: StancePoint | None = None
+        for _day, same_day in groupby(series, key=lambda r: r[2]):
+            actor, issue, date, stance, conf = next(same_day)
+            if run is not None and run.stance == stance:
+                run = StancePoint(
+                    actor, issue, run.date, stance, max(run.confidence, conf), run.days + 1, date
+                )
+                continue
+            if run is not None:
+                out.append(run)
+            run = StancePoint(actor, issue, date, stance, float(conf), 1, date)
+        if run is not None:
+            out.append(run)
+    out.sort(key=lambda p: (p.date, p.actor, p.issue))
+    return out
+
+
+def _stance_counts(conn: Connection, column, value: str) -> list[StanceCount]:
+    ps = s.positions
+    rows = conn.execute(
+        select(ps.c.issue, ps.c.stance, func.count()).where(column == value).group_by(ps.c.issue, ps.c.stance)
+    )
+    return [StanceCount(i, st, n) for i, st, n in sorted(rows)]
+
+
+# ---- lists --------------------------------------------------------------------------------------
+
+
+def actors(conn: Connection, analysts: bool = False) -> list[ActorRow]:
+    ps = s.positions
+    stmt = (
+        select(
+            ps.c.actor,
+            func.count().label("positions"),
+            func.count(distinct(ps.c.issue)).label("issues"),
+            func.count(distinct(ps.c.document_id)).label("documents"),
+            func.min(ps.c.date).label("first_date"),
+            func.max(ps.c.date).label("last_date"),
+        )
+        .group_by(ps.c.actor)
+        .order_by(func.count().desc(), ps.c.actor)
+    )
+    if not analysts:
+        stmt = stmt.where(ps.c.source_kind != "analyst")
+    return [
+        ActorRow(r.actor, r.positions, r.issues, r.documents, r.first_date, r.last_date)
+        for r in conn.execute(stmt)
+    ]
+
+
+def issues(conn: Connection) -> list[IssueRow]:
+    ps = s.positions
+    stmt = (
+        select(
+            ps.c.issue,
+            func.count().label("positions"),
+            func.count(distinct(ps.c.actor)).label("actors"),
+            func.max(ps.c.date).label("last_date"),
+        )
+        .group_by(ps.c.issue)
+        .order_by(func.count().desc(), ps.c.issue)
+    )
+    return [IssueRow(r.issue, r.positions, r.actors, r.last_date) for r in conn.execute(stmt)]
+
+
+def resolve_actor(conn: Connection, name: str) -> str | None:
+    """The stored spelling of a party's name: exact, else ignoring case; None if unknown."""
+    ps = s.positions
+    if conn.execute(select(ps.c.id).where(ps.c.actor == name).limit(1)).first():
+        return name
+    folded = name.casefold()
+    for (actor,) in conn.execute(select(ps.c.actor).distinct()):
+        if actor.casefold() == folded:
+            return actor
+    return None
+
+
+# ---- one party ----------------------------------------------------------------------------------
+
+
+def actor_detail(conn: Connection, name: str, latest: int = LATEST) -> ActorDetail | None:
+    actor = resolve_actor(conn, name)
+    if actor is None:
+        return None
+    ps, p, q, d = s.positions, s.persons, s.quotes, s.documents
+    counts = _stance_counts(conn, ps.c.actor, actor)
+    recent = _positions(
+        conn,
+        position_select()
+        .where(ps.c.actor == actor)
+        .order_by(newest(ps.c.date), ps.c.id.desc())
+        .limit(latest),
+    )
+    people_rows = conn.execute(select(p.c.id, p.c.name, p.c.party).where(p.c.party == actor)).all()
+    people = _person_rows(conn, people_rows)
+    people.sort(key=lambda r: (-r.quotes, -r.mentions, r.name))
+    ids = [r.id for r in people]
+    quotes = (
+        [
+            QuoteRow(**r._mapping)
+            for r in conn.execute(
+                quote_select()
+                .where(q.c.speaker_person_id.in_(ids))
+                .order_by(newest(d.c.date), q.c.id.desc())
+                .limit(latest)
+            )
+        ]
+        if ids
+        else []
+    )
+    return ActorDetail(
+        name=actor,
+        total_positions=sum(c.count for c in counts),
+        counts=counts,
+        history=_history(conn, ps.c.actor, actor, actor_first=True),
+        positions=recent,
+        agreements=agreements_with(conn, actor, latest),
+        events=events_with(conn, actor, latest),
+        people=people,
+        quotes=quotes,
+    )
+
+
+SCAN_DOCUMENTS = 300  # a party page looks for agreements and events in this many recent articles
+
+
+def _recent_documents(party: str):
+    """The latest articles in which ``party`` takes a position (through the (actor, date) index)."""
+    ps = s.positions
+    return (
+        select(ps.c.document_id)
+        .where(ps.c.actor == party)
+        .order_by(newest(ps.c.date), ps.c.id.desc())
+        .limit(SCAN_DOCUMENTS)
+        .scalar_subquery()
+    )
+
+
+def agreements_with(
+    conn: Connection, party: str, limit: int = LATEST, everywhere: bool = False
+) -> list[AgreementRow]:
+    """Agreements naming ``party``, newest first: in the articles where it takes its latest
+    positions (bounded work on a page), or in every article with ``everywhere``."""
+    a, d = s.agreements, s.documents
+    stmt = agreement_select().where(_json_has(a.c.parties, party))
+    if not everywhere:
+        stmt = stmt.where(a.c.document_id.in_(_recent_documents(party)))
+    stmt = stmt.order_by(func.coalesce(a.c.date, d.c.date).desc(), a.c.id.desc()).limit(2 * limit)
+    rows = [AgreementRow(**r._mapping) for r in conn.execute(stmt)]
+    return [r for r in rows if party in r.parties][:limit]
+
+
+def events_with(
+    conn: Connection, participant: str, limit: int = LATEST, everywhere: bool = False
+) -> list[EventRow]:
+    """Events naming ``participant``, newest first (bounded like :func:`agreements_with`)."""
+    e = s.events
+    stmt = event_select().where(_json_has(e.c.participants, participant))
+    if not everywhere:
+        stmt = stmt.where(e.c.document_id.in_(_recent_documents(participant)))
+    stmt = stmt.order_by(newest(e.c.date), e.c.id.desc()).limit(2 * limit)
+    rows = [EventRow(**r._mapping) for r in conn.execute(stmt)]
+    return [r for r in rows if participant in r.participants][:limit]
+
+
+# ---- one person ---------------------------------------------------------------------------------
+
+
+def _person_rows(conn: Connection, persons: list) -> list[PersonRow]:
+    """PersonRows (roles, document, mention and quote counts) for the given (id, name, party) rows."""
+    if not persons:
+        return []
+    r, m, q = s.person_roles, s.mentions, s.quotes
+    ids = [p.id for p in persons]
+    roles: dict[int, Counter[str]] = {}
+    docs: Counter[int] = Counter()
+    for row in conn.execute(
+        select(r.c.person_id, r.c.role, r.c.org, func.count().label("n"))
+        .where(r.c.person_id.in_(ids))
+        .group_by(r.c.person_id, r.c.role, r.c.org)
+    ):
+        docs[row.person_id] += row.n
+        label = ", ".join(x for x in (row.role, row.org) if x)
+        if label:
+            roles.setdefault(row.person_id, Counter())[label] += row.n
+    mentions = dict(
+        conn.execute(
+            select(m.c.person_id, func.count()).where(m.c.person_id.in_(ids)).group_by(m.c.person_id)
+        ).all()
+    )
+    quoted = dict(
+        conn.execute(
+            select(q.c.speaker_person_id, func.count())
+            .where(q.c.speaker_person_id.in_(ids))
+            .group_by(q.c.speaker_person_id)
+        ).all()
+    )
+    return [
+        PersonRow(
+            id=p.id,
+            name=p.name,
+            party=p.party,
+            roles=[k for k, _ in roles.get(p.id, Counter()).most_common()],
+            documents=docs[p.id],
+            mentions=mentions.get(p.id, 0),
+            quotes=quoted.get(p.id, 0),
+        )
+        for p in persons
+    ]
+
+
+def person_detail(conn: Connection, person_id: int, latest: int = LATEST) -> PersonDetail | None:
+    p, r, q, d, ps = s.persons, s.person_roles, s.quotes, s.documents, s.positions
+    row = conn.execute(select(p.c.id, p.c.name, p.c.party).where(p.c.id == person_id)).first()
+    if row is None:
+        return None
+    (person,) = _person_rows(conn, [row])
+    quotes = [
+        QuoteRow(**x._mapping)
+        for x in conn.execute(
+            quote_select()
+            .where(q.c.speaker_person_id == person_id)
+            .order_by(newest(d.c.date), q.c.id.desc())
+            .limit(latest)
+        )
+    ]
+    documents = [
+        DocumentRow(**x._mapping)
+        for x in conn.execute(
+            select(
+                d.c.doc_id, d.c.name, d.c.source, d.c.url, d.c.title, d.c.date, d.c.language, d.c.ingested_at
+            )
+            .join(r, r.c.document_id == d.c.id)
+            .where(r.c.person_id == person_id)
+            .order_by(newest(d.c.date), d.c.id.desc())
+            .limit(latest)
+        )
+    ]
+    positions = _positions(
+        conn,
+        position_select()
+        .where(ps.c.speaker == person.name)
+        .order_by(newest(ps.c.date), ps.c.id.desc())
+        .limit(latest),
+    )
+    return PersonDetail(person, quotes, documents, positions)
+
+
+# ---- one issue ----------------------------------------------------------------------------------
+
+
+def issue_detail(conn: Connection, issue: str, latest: int = LATEST) -> IssueDetail | None:
+    ps = s.positions
+    total = conn.execute(select(func.count()).where(ps.c.issue == issue)).scalar_one()
+    if not total:
+        return None
+    own = and_(ps.c.issue == issue, ps.c.source_kind != "analyst")
+    last_day = conn.execute(select(ps.c.actor, func.max(ps.c.date)).where(own).group_by(ps.c.actor)).all()
+    pairs = [(a, d) for a, d in last_day if d is not None]
+    latest_rows: dict[str, PositionRow] = {}
+    if pairs:
+        stmt = (
+            position_select()
+            .where(own, tuple_(ps.c.actor, ps.c.date).in_(pairs))
+            .order_by(ps.c.actor, ps.c.confidence.desc(), ps.c.id.desc())
+        )
+        for row in _positions(conn, stmt):
+            latest_rows.setdefault(row.actor, row)
+    recent = _positions(
+        conn,
+        position_select()
+        .where(ps.c.issue == issue)
+        .order_by(newest(ps.c.date), ps.c.id.desc())
+        .limit(latest),
+    )
+    history = _history(conn, ps.c.issue, issue, actor_first=False)
+    return IssueDetail(issue, int(total), list(latest_rows.values()), history, recent)
+
+
+# ---- one document -------------------------------------------------------------------------------
+
+
+def document_view(conn: Connection, doc_id: str) -> DocumentView | None:
+    d, p, m, q, r = s.documents, s.persons, s.mentions, s.quotes, s.person_roles
+    ps, a, e = s.positions, s.agreements, s.events
+    doc = conn.execute(
+        select(
+            d.c.id,
+            d.c.doc_id,
+            d.c.name,
+            d.c.source,
+            d.c.url,
+            d.c.title,
+            d.c.date,
+            d.c.language,
+            d.c.ingested_at,
+            d.c.text,
+        ).where(d.c.doc_id == doc_id)
+    ).first()
+    if doc is None:
+        return None
+    row_id = doc.id
+    fields = dict(doc._mapping)
+    fields.pop("id")
+    document = DocumentRow(**fields)
+    highlights: list[Highlight] = []
+    people: list[MentionedPerson] = []
+    counts: Counter[int] = Counter()
+    names: dict[int, str] = {}
+    for x in conn.execute(
+        select(m.c.id, m.c.person_id, m.c.start, m.c.end, p.c.name)
+        .join(p, p.c.id == m.c.person_id)
+        .where(m.c.document_id == row_id)
+    ):
+        counts[x.person_id] += 1
+        names[x.person_id] = x.name
+        highlights.append(Highlight("mention", x.start, x.end, f"m{x.person_id}", x.name, x.person_id))
+    for x in conn.execute(
+        select(p.c.id, p.c.name, p.c.party, r.c.role, r.c.org)
+        .join(r, r.c.person_id == p.c.id)
+        .where(r.c.document_id == row_id)
+        .order_by(p.c.name)
+    ):
+        role = ", ".join(v for v in (x.role, x.org) if v) or None
+        people.append(MentionedPerson(x.id, x.name, x.party, role, counts.get(x.id, 0)))
+    people.sort(key=lambda x: (-x.mentions, x.name))
+    for x in conn.execute(
+        select(
+            q.c.id,
+            q.c.speaker_person_id,
+            q.c.speaker_name,
+            q.c.start,
+            q.c.end,
+            q.c.speaker_start,
+            q.c.speaker_end,
+            q.c.cue,
+            q.c.cue_start,
+            q.c.cue_end,
+        ).where(q.c.document_id == row_id)
+    ):
+        who = x.speaker_name or "unknown speaker"
+        highlights.append(Highlight("quote", x.start, x.end, f"q{x.id}", f"quote by {who}"))
+        if x.speaker_start is not None and x.speaker_end is not None:
+            highlights.append(
+                Highlight(
+                    "speaker",
+                    x.speaker_start,
+                    x.speaker_end,
+                    f"q{x.id}",
+                    f"speaker: {who}",
+                    x.speaker_person_id,
+                )
+            )
+        if x.cue_start is not None and x.cue_end is not None:
+            highlights.append(Highlight("cue", x.cue_start, x.cue_end, f"q{x.id}", f"cue: {x.cue or ''}"))
+    quotes = [
+        QuoteRow(**x._mapping)
+        for x in conn.execute(quote_select().where(q.c.document_id == row_id).order_by(q.c.start))
+    ]
+    positions = _positions(conn, position_select().where(ps.c.document_id == row_id).order_by(ps.c.start))
+    for x in conn.execute(
+        select(ps.c.id, ps.c.start, ps.c.end, ps.c.actor, ps.c.issue, ps.c.stance).where(
+            ps.c.document_id == row_id
+        )
+    ):
+        highlights.append(
+            Highlight("position", x.start, x.end, f"p{x.id}", f"{x.actor}: {x.stance} on {x.issue}")
+        )
+    agreements = [
+        AgreementRow(**x._mapping)
+        for x in conn.execute(agreement_select().where(a.c.document_id == row_id).order_by(a.c.start))
+    ]
+    for x in conn.execute(
+        select(a.c.id, a.c.start, a.c.end, a.c.type, a.c.status).where(a.c.document_id == row_id)
+    ):
+        highlights.append(Highlight("agreement", x.start, x.end, f"a{x.id}", f"{x.type} ({x.status})"))
+    events = [
+        EventRow(**x._mapping)
+        for x in conn.execute(event_select().where(e.c.document_id == row_id).order_by(e.c.start))
+    ]
+    for x in conn.execute(select(e.c.id, e.c.start, e.c.end, e.c.type).where(e.c.document_id == row_id)):
+        highlights.append(Highlight("event", x.start, x.end, f"e{x.id}", f"event: {x.type}"))
+    n = len(document.text or "")
+    highlights = [h for h in highlights if 0 <= h.start < h.end <= n]
+    highlights.sort(key=lambda h: (h.start, -h.end))
+    return DocumentView(document, people, quotes, positions, agreements, events, highlights)
+
+
+def latest_documents(conn: Connection, limit: int = 20) -> list[DocumentRow]:
+    d = s.documents
+    stmt = (
+        select(d.c.doc_id, d.c.name, d.c.source, d.c.url, d.c.title, d.c.date, d.c.language, d.c.ingested_at)
+        .order_by(newest(d.c.date), d.c.id.desc())
+        .limit(limit)
+    )
+    return [DocumentRow(**r._mapping) for r in conn.execute(stmt)]
+
+
+def people_named(conn: Connection, words: str, limit: int = 20) -> list[PersonRow]:
+    """People whose name contains every word of ``words`` (case-insensitive)."""
+    p = s.persons
+    cond = _contains_all(p.c.name, words)
+    if cond is None:
+        return []
+    rows = conn.execute(select(p.c.id, p.c.name, p.c.party).where(cond).order_by(p.c.name).limit(limit)).all()
+    return _person_rows(conn, rows)
+
+
+def actors_named(conn: Connection, words: str, limit: int = 20) -> list[str]:
+    """Parties whose name contains every word of ``words`` (case-insensitive)."""
+    ps = s.positions
+    cond = _contains_all(ps.c.actor, words)
+    if cond is None:
+        return []
+    return [
+        r[0]
+        for r in conn.execute(select(ps.c.actor).distinct().where(cond).order_by(ps.c.actor).limit(limit))
+    ]
+
+
+def stance_matrix(conn: Connection, analysts: bool = False) -> list[MatrixCell]:
+    """Every (party, issue) with its latest dated stance and the count of each stance."""
+    ps, d = s.positions, s.documents
+    stmt = select(ps.c.id, ps.c.actor, ps.c.issue, ps.c.date, ps.c.stance, ps.c.confidence, d.c.doc_id).join(
+        d, d.c.id == ps.c.document_id
+    )
+    if not analysts:
+        stmt = stmt.where(ps.c.source_kind != "analyst")
+    best: dict[tuple[str, str], tuple] = {}
+    counts: dict[tuple[str, str], Counter[str]] = {}
+    for r in conn.execute(stmt):
+        key = (r.actor, r.issue)
+        counts.setdefault(key, Counter())[r.stance] += 1
+        rank = (r.date is not None, r.date or "", r.confidence, r.id)
+        if key not in best or rank > best[key][0]:
+            best[key] = (rank, r)
+    out = []
+    for key, (rank, r) in best.items():
+        c = counts[key]
+        stance = r.stance if rank[0] else c.most_common(1)[0][0]
+        out.append(MatrixCell(r.actor, r.issue, stance, r.date, r.id, r.doc_id, dict(c)))
+    out.sort(key=lambda m: (m.actor, m.issue))
+    return out

@@ -1,0 +1,215 @@
+"""The web app through FastAPI's TestClient: pages, escaping, CSP, upload cap, 404s, API shapes."""
+
+from __future__ import annotations
+
+import re
+import time
+from html.parser import HTMLParser
+from urllib.parse import quote
+
+import pytest
+from fastapi.testclient import TestClient
+from tests.web_fixtures import HOSTILE_ACTOR, fill
+
+from detente.config import Settings
+from detente.store import Store
+from detente.web.app import create_app
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory):
+    path = tmp_path_factory.mktemp("web") / "web.db"
+    with Store(str(path)) as store:
+        fill(store)
+    return path
+
+
+@pytest.fixture(scope="module")
+def client(db):
+    settings = Settings(db=str(db), upload_max_bytes=2000, forecast_runs=50)
+    with TestClient(create_app(settings)) as c:
+        yield c
+
+
+class Elements(HTMLParser):
+    """Every start tag with its attributes, as a browser's parser would see them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        self.tags.append((tag, {k: v or "" for k, v in attrs}))
+
+
+def assert_inert(html: str) -> None:
+    """No script but the app's own file, no event-handler attribute, no javascript: URL, no inline SVG
+    element that came from the text."""
+    parser = Elements()
+    parser.feed(html)
+    for tag, attrs in parser.tags:
+        if tag == "script":
+            assert attrs.get("src", "").startswith("/static/"), attrs
+        assert not [k for k in attrs if k.startswith("on")], (tag, attrs)
+        for key in ("href", "src", "action", "formaction"):
+            assert not attrs.get(key, "").strip().lower().startswith("javascript:"), (tag, attrs)
+    assert parser.tags, "nothing parsed"
+
+
+def test_pages_answer_and_carry_the_policy(client):
+    for path in [
+        "/",
+        "/actors",
+        "/people",
+        "/issues",
+        "/timeline",
+        "/import",
+        "/api/docs",
+        "/search?q=talks",
+    ]:
+        r = client.get(path)
+        assert r.status_code == 200, path
+        csp = r.headers["content-security-policy"]
+        assert "script-src 'self'" in csp and "object-src 'none'" in csp and "unsafe-inline" not in csp
+        assert r.headers["x-content-type-options"] == "nosniff"
+
+
+def test_hostile_article_is_shown_as_text_everywhere(client):
+    doc = client.get("/documents/hostile0000000001")
+    assert doc.status_code == 200
+    assert_inert(doc.text)
+    assert "&lt;script&gt;window.__pwned = 1" in doc.text
+    assert (
+        "onerror=&#34;window.__pwned = 2&#34;" in doc.text
+        or "onerror=&quot;window.__pwned = 2&quot;" in doc.text
+    )
+    pages = [
+        "/",
+        f"/actors/{quote(HOSTILE_ACTOR)}",
+        "/issues/ceasefire",
+        "/search?q=Mallory",
+        "/search?q=" + quote("<script>alert(1)</script>"),
+        "/timeline",
+        "/report.html",
+    ]
+    person = client.get("/api/people", params={"name": "Mallory"}).json()
+    pages.append(f"/people/{person[0]['id']}")
+    for path in pages:
+        r = client.get(path)
+        assert r.status_code == 200, path
+        assert_inert(r.text)
+    assert "Hostilia&lt;svg" in client.get(f"/actors/{quote(HOSTILE_ACTOR)}").text
+
+
+def test_document_marks_quotes_positions_and_links_people(client):
+    doc_id = client.get("/api/documents", params={"limit": 50}).json()[-1]["doc_id"]
+    view = client.get(f"/api/documents/{doc_id}").json()
+    html = client.get(f"/documents/{doc_id}").text
+    assert view["quotes"] and view["positions"]
+    for q in view["quotes"]:
+        assert f'id="q{q["id"]}"' in html
+    for p in view["positions"]:
+        assert f'id="p{p["id"]}"' in html
+    assert 'class="hl hl-' in html and "/people/" in html
+    kinds = {h["kind"] for h in view["highlights"]}
+    assert {"quote", "speaker", "cue", "mention", "position", "event"} <= kinds
+    text = view["document"]["text"]
+    for h in view["highlights"]:
+        assert 0 <= h["start"] < h["end"] <= len(text)
+
+
+def test_search_finds_articles_and_names(client):
+    r = client.get("/api/search", params={"q": "Morozov"}).json()
+    assert r["documents"] and all(set(h) >= {"doc_id", "snippet", "rank"} for h in r["documents"])
+    page = client.get("/search", params={"q": "prisoner exchange"}).text
+    assert "<mark>" in page
+    assert client.get("/api/search", params={"q": "Ukraine"}).json()["actors"] == ["Ukraine"]
+
+
+def test_actor_person_and_issue_pages_show_history(client):
+    actors = client.get("/api/actors").json()
+    name = actors[0]["name"]
+    detail = client.get(f"/api/actors/{quote(name)}").json()
+    assert detail["total_positions"] == actors[0]["positions"]
+    assert detail["history"] and detail["positions"]
+    assert sum(c["count"] for c in detail["counts"]) == detail["total_positions"]
+    html = client.get(f"/actors/{quote(name.lower())}").text  # case does not matter
+    assert f'<h1 class="actor-name">{name}</h1>' in html and 'class="history"' in html
+    person = detail["people"][0]
+    pd = client.get(f"/api/people/{person['id']}").json()
+    assert pd["person"]["name"] == person["name"] and pd["quotes"]
+    issue = client.get("/api/issues/ceasefire").json()
+    assert issue["latest"] and len({p["actor"] for p in issue["latest"]}) == len(issue["latest"])
+
+
+def test_missing_things_are_404(client):
+    for path in [
+        "/documents/nope",
+        "/actors/Nobody",
+        "/people/999999",
+        "/issues/nothing",
+        "/import/zzz",
+        "/no/such/page",
+    ]:
+        r = client.get(path)
+        assert r.status_code == 404, path
+        assert "text/html" in r.headers["content-type"]
+    r = client.get("/api/documents/nope")
+    assert r.status_code == 404 and r.json()["detail"]
+
+
+def test_openapi_lists_the_api(client):
+    spec = client.get("/api/openapi.json").json()
+    assert {"/api/search", "/api/actors/{name}", "/api/forecast", "/api/imports"} <= set(spec["paths"])
+    docs = client.get("/api/docs").text
+    assert "/api/forecast" in docs and "cdn" not in docs.lower()
+
+
+def test_what_if_changes_the_forecast(client):
+    base = client.post("/api/forecast", json={"runs": 20}).json()
+    moved = client.post("/api/forecast", json={"runs": 20, "changes": ["Russia:territory:position=0"]}).json()
+    b = {i["id"]: i["models"][0]["forecast"] for i in base["issues"]}
+    m = {i["id"]: i["models"][0]["forecast"] for i in moved["issues"]}
+    assert m["territory"] < b["territory"] and m["ceasefire"] == b["ceasefire"]
+    assert client.post("/api/forecast", json={"changes": ["Nobody:territory:position=1"]}).status_code == 422
+    form = client.get("/scenario").text
+    field = re.search(r'name="(pos-(\d+)-(\d+))" value="([\d.]+)"', form)
+    assert field
+    r = client.post("/scenario", data={field.group(1): "0"})
+    assert r.status_code == 200 and "What if" in r.text and 'class="delta' in r.text
+
+
+def test_uploads_are_capped_and_checked(client):
+    big = client.post("/import", files={"file": ("big.txt", b"x" * 5000, "text/plain")})
+    assert big.status_code == 413
+    api_big = client.post("/api/imports", files={"file": ("big.txt", b"x" * 5000, "text/plain")})
+    assert api_big.status_code == 413
+    assert client.post("/api/imports", data={"url": "javascript:alert(1)"}).status_code == 422
+    assert client.post("/import", data={"url": "file:///etc/passwd"}).status_code == 422
+
+
+def test_import_runs_the_pipeline_in_the_background(db, tmp_path):
+    """A real import: the language model, clean and extract on a short uploaded article."""
+    text = (
+        b"KYIV, May 2, 2025 - Ukraine's President Volodymyr Zelenskyy said on Friday that Ukraine accepts "
+        b"a 30-day ceasefire. Russia rejected the proposal, Kremlin spokesman Dmitry Peskov told reporters."
+    )
+    with TestClient(create_app(Settings(db=str(tmp_path / "import.db")))) as c:
+        r = c.post("/import", files={"file": ("talks.txt", text, "text/plain")}, follow_redirects=False)
+        assert r.status_code == 303
+        job_url = "/api" + r.headers["location"].replace("/import/", "/imports/")
+        deadline = time.time() + 120
+        while not (job := c.get(job_url).json())["finished"] and time.time() < deadline:
+            time.sleep(0.2)
+        assert job["state"] == "done", job
+        assert job["stored"] == 1 and len(job["documents"]) == 1
+        page = c.get(f"/documents/{job['documents'][0]}").text
+        assert "Zelenskyy" in page and "hl-quote" in page
+        again = c.post("/api/imports", files={"file": ("talks.txt", text, "text/plain")}).json()
+        while not (job := c.get(f"/api/imports/{again['id']}").json())["finished"]:
+            time.sleep(0.1)
+        assert job["stored"] == 0 and job["duplicates"] == 1
+
+
+def test_server_defaults_to_localhost():
+    assert Settings().web_host == "127.0.0.1"
