@@ -71,11 +71,11 @@ LAST = (
 )
 ROLES = ("Foreign Minister", "President", "chief negotiator", "spokesperson", "Prime Minister", "envoy")
 PLACES = ("Geneva", "Istanbul", "Doha", "Riyadh", "Vienna", "Oslo", "Nairobi", "Cairo")
-FILLER = (
-    "Officials met late into the night while diplomats briefed reporters on the latest drafts. "
-    "Observers said the talks had reached a difficult stage, with monitoring and verification still open. "
-    "Humanitarian groups warned that shelling near the front line had damaged roads, power lines and water plants. "
-    "Negotiators exchanged maps and lists, and mediators shuttled between the delegations in separate rooms. "
+FILLER_SENTENCES = (
+    "Officials met late into the night while diplomats briefed reporters on the latest drafts. ",
+    "Observers said the talks had reached a difficult stage, with monitoring and verification still open. ",
+    "Humanitarian groups warned that shelling near the front line had damaged roads, power lines and water plants. ",
+    "Negotiators exchanged maps and lists, and mediators shuttled between the delegations in separate rooms. ",
 )
 
 
@@ -128,7 +128,8 @@ def synthetic_extraction(n: int, rng: random.Random) -> Extraction:
                 source_kind="own", confidence=round(rng.uniform(0.4, 0.9), 2), date=date,
             )
         )  # fmt: skip
-        bld.add(FILLER[: rng.randint(80, len(FILLER))])
+        filler = FILLER_SENTENCES[: rng.randint(1, len(FILLER_SENTENCES))]
+        bld.add("".join(filler))  # whole sentences, so pages and screenshots read like prose
     agreements: list[Agreement] = []
     if rng.random() < 0.5:
         s0, s1 = bld.add(f"{a} and {b} agreed to a {rng.randint(3, 90)}-day ceasefire. ")
