@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import yaml
-from spacy.tokens import Span
+from spacy.tokens import Span, Token
 
 from detente.config import DATA_DIR
 from detente.extract.actors import ActorResolver
@@ -72,18 +72,18 @@ class EventFinder:
             kind = self._kind(sent)
             if kind is None or any(t.dep_ == "neg" and t.head.dep_ == "ROOT" for t in sent):
                 continue  # no trigger, or "did not attend the meeting"
-            date = date_of(n)
+            date = date_of(n) or self._year_of_trigger(sent)
             if not date:
                 if self._future(sent, kind):
                     continue  # "talks would start soon": not (yet) an event
                 earlier = (date_of(k) for k in range(n - 1, max(-1, n - 1 - CARRY_SENTENCES), -1))
                 date = next((d for d in earlier if d and len(d) >= 10), None)
             people, parties = self._participants(sent)
-            place = self._place(sent, statement=kind == "statement")
+            place = self._place(sent, statement=kind == "statement", anchors=self._anchors(sent))
             if kind == "talks" and not place:
                 continue  # "open to peace talks" names a topic, not a round of talks
-            if kind == "statement" and not date:
-                continue
+            if kind in ("statement", "attack") and not date:
+                continue  # background ("after Israel struck the airport"), not a dated event of the talks
             if kind == "meeting" and place and self.summits:
                 kind = "summit"  # the article calls the leaders' meeting a summit elsewhere
             participants = people or parties
@@ -126,6 +126,37 @@ class EventFinder:
             c.dep_ == "aux" and c.lower_ in ("will", "would", "'ll", "shall") for c in tok.children
         )
 
+    def _year_of_trigger(self, sent: Span) -> str | None:
+        """ "their 2018 Helsinki summit": a year that modifies the trigger noun dates the event."""
+        for m in self.any_trigger.finditer(sent.text.lower()):
+            tok = next((t for t in sent if t.idx - sent.start_char >= m.start()), None)
+            if tok is None or tok.pos_ != "NOUN":
+                continue
+            for c in tok.children:
+                if c.dep_ in ("nummod", "compound", "amod", "npadvmod") and re.fullmatch(
+                    r"(?:19|20)\d\d", c.text
+                ):
+                    return c.text
+        return None
+
+    def _anchors(self, sent: Span) -> set[int]:
+        """Every trigger word and the words up to the predicate that governs it: a place tied to
+        one of them is where an event happened ("held talks in Riyadh", "the summit in
+        Anchorage"); one elsewhere in the sentence usually is not ("briefed on the talks ...
+        front lines in Kherson")."""
+        out: set[int] = set()
+        low = sent.text.lower()
+        for m in self.any_trigger.finditer(low):
+            tok = next((t for t in sent if t.idx - sent.start_char >= m.start()), None)
+            if tok is None:
+                continue
+            out.add(tok.i)
+            while tok.head.i != tok.i and tok.pos_ not in ("VERB", "AUX"):
+                tok = tok.head
+                out.add(tok.i)
+            out.update(c.i for c in tok.children if c.dep_ in ("dobj", "nsubj", "nsubjpass", "attr"))
+        return out
+
     def _participants(self, sent: Span) -> tuple[list[str], list[str]]:
         people: list[str] = []
         parties: list[str] = []
@@ -141,7 +172,7 @@ class EventFinder:
                     parties.append(actor.party)
         return people, parties
 
-    def _place(self, sent: Span, statement: bool = False) -> str | None:
+    def _place(self, sent: Span, statement: bool = False, anchors: set[int] | None = None) -> str | None:
         ents = [
             e
             for e in sent.ents
@@ -152,7 +183,15 @@ class EventFinder:
             before = sent.doc[e.start - 1] if e.start > 0 else None
             if before is not None and before.lower_ in ("the", "a", "an") and e.start > 1:
                 before = sent.doc[e.start - 2]
-            if before is None or before.lower_ not in PLACE_PREPS:
+            tied = anchors is None or (  # "the Alaska summit": a place naming the event itself
+                e.root.dep_ in ("compound", "nmod", "amod")
+                and bool(self.any_trigger.fullmatch(e.root.head.lower_))
+            )
+            if before is not None and before.lower_ == "of" and _place_of(before):
+                pass  # "in the Egyptian resort of Sharm el-Sheikh"
+            elif (before is None or before.lower_ not in PLACE_PREPS) and not (anchors and tied):
+                continue
+            if anchors is not None and not tied and before is not None and not _tied_prep(before, anchors):
                 continue
             if statement and before.lower_ != "at" and e.label_ == "GPE":
                 continue  # "sirens in Kyiv after Putin announced": not where the statement was made
@@ -176,8 +215,29 @@ class EventFinder:
         return None
 
 
+def _tied_prep(prep: Token, anchors: set[int]) -> bool:
+    """A preposition hangs on an anchor, directly or through a short chain of the phrases that
+    hold it ("the meeting at Elmendorf Air Force Base in Anchorage")."""
+    tok = prep
+    for _ in range(6):
+        if tok.head.i == tok.i:
+            return False
+        tok = tok.head
+        if tok.i in anchors:
+            return True
+        if tok.dep_ not in ("pobj", "prep", "compound", "appos", "conj"):
+            return False
+    return False
+
+
+def _place_of(prep: Token) -> bool:
+    """ "of" naming a place inside a place phrase: "(in) the resort of X", "(at) the city of X"."""
+    head = prep.head
+    return head.dep_ == "pobj" and head.head.lower_ in PLACE_PREPS
+
+
 def _no_article(place: str) -> str:
-    return re.sub(r"^the\s+", "", place, flags=re.I)
+    return re.sub(r"^the\s+", "", place)  # "the White House", but "The Hague" keeps its article
 
 
 def _merge(events: list[Event]) -> list[Event]:
