@@ -77,6 +77,7 @@ def _risk_utility(base: np.ndarray, r: np.ndarray | None) -> np.ndarray:
 
 
 def expected_utilities(
+    d: np.ndarray,
     x: np.ndarray,
     s: np.ndarray,
     prob: np.ndarray,
@@ -86,13 +87,19 @@ def expected_utilities(
     pair: np.ndarray,
     p: EUParams,
 ) -> np.ndarray:
-    """E[b, i, j]: i's expected utility of challenging j (0 where the pair is not a contest)."""
-    d = np.abs(x[:, :, None] - x[:, None, :]) / span[:, None, None]
-    us = _risk_utility(0.5 - 0.5 * d, r)
-    uf = _risk_utility(0.5 + 0.5 * d, r)
-    usq = 2.0 - 4.0 * 0.5 ** (np.ones_like(x) if r is None else r)
-    sj = s[:, None, :]
-    e = sj * (prob * us + (1.0 - prob) * uf) + (1.0 - sj) * us - p.q * usq[:, :, None]
+    """E[b, i, j]: i's expected utility of challenging j (0 where the pair is not a contest);
+    ``d`` holds the distances |x_i - x_j| / span."""
+    # With U^s = 2 - 4 a^r and U^f = 2 - 4 b^r (a, b = 0.5 -/+ 0.5 d), the first two terms of
+    # E_ij are U^s - s_j (1 - P_ij)(U^s - U^f): the same sum with fewer array passes.
+    a = np.maximum(0.5 - 0.5 * d, 0.0)
+    b = 0.5 + 0.5 * d
+    if r is None:
+        usq = np.zeros_like(x)
+    else:
+        r3 = r[:, :, None]
+        a, b = a**r3, b**r3
+        usq = 2.0 - 4.0 * 0.5**r
+    e = (2.0 - 4.0 * a) - 4.0 * s[:, None, :] * (1.0 - prob) * (b - a) - p.q * usq[:, :, None]
     if p.q < 1.0:  # the better/worse terms only count when a move without a contest is possible
         dm = (np.abs(x - mu[:, None]) / span[:, None])[:, :, None]
         ub = _risk_utility(0.5 - 0.25 * (dm + d), r)
@@ -118,8 +125,8 @@ def win_probabilities(x: np.ndarray, w: np.ndarray, pair: np.ndarray) -> np.ndar
     In one dimension the votes need no (actors x actors x actors) array: voter k favours i over j
     when it is on i's side of the midpoint m, with the margin |x_k - x_j| - |x_k - x_i|, which is
     |x_j - x_i| beyond x_i and x_i + x_j - 2 x_k (mirrored above) between x_i and m. So
-    ``top[i, j]`` (the votes for i) comes from prefix sums of w and w x over sorted positions,
-    and the votes for j are ``top[j, i]``.
+    the votes for each side of every pair come from prefix sums of w and w x over sorted
+    positions, each unordered pair computed once.
     """
     b, n = x.shape
     order = np.argsort(x, axis=1, kind="stable")
@@ -142,28 +149,35 @@ def win_probabilities(x: np.ndarray, w: np.ndarray, pair: np.ndarray) -> np.ndar
         return (np.searchsorted(keys, q).reshape(b, -1) - first).reshape(t.shape)
 
     flat_cw, flat_cwx = cw.ravel(), cwx.ravel()
-    base = ((n + 1) * np.arange(b))[:, None, None]
+    base = ((n + 1) * np.arange(b))[:, None]
 
     def cum(table: np.ndarray, idx: np.ndarray) -> np.ndarray:
         return table[base + idx]
 
-    xi, xj = x[:, :, None], x[:, None, :]
-    m = (xi + xj) / 2.0
-    # A voter exactly at x_i counts the same whether taken as "beyond" or "between" (its margin
-    # is |x_j - x_i| either way), and one exactly at m has margin 0: strict counts suffice.
-    lt_i = np.broadcast_to(below(x)[:, :, None], m.shape)
-    lt_m = below(m)
-    gap, both = xj - xi, xi + xj
-    total = cw[:, -1][:, None, None]
-    w_lt_i, w_lt_m = cum(flat_cw, lt_i), cum(flat_cw, lt_m)
-    wx_lt_i, wx_lt_m = cum(flat_cwx, lt_i), cum(flat_cwx, lt_m)
-    low_side = gap * w_lt_i + both * (w_lt_m - w_lt_i) - 2.0 * (wx_lt_m - wx_lt_i)
-    high_side = -gap * (total - w_lt_i) + 2.0 * (wx_lt_i - wx_lt_m) - both * (w_lt_i - w_lt_m)
-    top = np.where(gap > 0, low_side, high_side)
-    top = np.maximum(top, 0.0)
-    bottom = top + np.swapaxes(top, 1, 2)
+    # Each unordered pair once (upper triangle): "low" is the one further left on the scale.
+    iu, ju = np.triu_indices(n, 1)
+    xa, xb = x[:, iu], x[:, ju]
+    low, high = np.minimum(xa, xb), np.maximum(xa, xb)
+    gap, both = high - low, low + high
+    lt = below(x)  # voters strictly left of each actor
+    lt_low = np.where(xa <= xb, lt[:, iu], lt[:, ju])
+    lt_high = np.where(xa <= xb, lt[:, ju], lt[:, iu])
+    # A voter exactly at an actor's position counts the same as "beyond" or "between" (margin
+    # |gap| either way), and one exactly at the midpoint has margin 0: strict counts suffice.
+    lt_m = below(both / 2.0)
+    w_low, w_high, w_m = cum(flat_cw, lt_low), cum(flat_cw, lt_high), cum(flat_cw, lt_m)
+    wx_low, wx_high, wx_m = cum(flat_cwx, lt_low), cum(flat_cwx, lt_high), cum(flat_cwx, lt_m)
+    total = cw[:, -1:]
+    for_low = np.maximum(gap * w_low + both * (w_m - w_low) - 2.0 * (wx_m - wx_low), 0.0)
+    for_high = np.maximum(gap * (total - w_high) + 2.0 * (wx_high - wx_m) - both * (w_high - w_m), 0.0)
+    bottom = for_low + for_high
     with np.errstate(invalid="ignore", divide="ignore"):
-        prob = np.where(bottom > 0, top / bottom, 0.0)
+        p_low = np.where(bottom > 0, for_low / bottom, 0.0)
+        p_high = np.where(bottom > 0, for_high / bottom, 0.0)
+    a_low = xa <= xb
+    prob = np.zeros((b, n, n))
+    prob[:, iu, ju] = np.where(a_low, p_low, p_high)  # P(a beats b)
+    prob[:, ju, iu] = np.where(a_low, p_high, p_low)
     return np.where(pair, prob, 0.0)
 
 
@@ -190,6 +204,9 @@ def new_positions(x: np.ndarray, e: np.ndarray, pair: np.ndarray) -> np.ndarray:
     return np.where(any_offer, target[rows, best, cols], x)
 
 
+BUCKET = 4  # issues are batched with others of about as many actors (widths rounded up to this)
+
+
 def run_batch(
     position: np.ndarray,
     capability: np.ndarray,
@@ -202,7 +219,38 @@ def run_batch(
     All arrays are (B, n): positions on any scale, capabilities >= 0, saliences in [0, 1], and
     ``valid`` marking real actors (rows are padded to the same n). Returns the forecast (B,)
     and the final positions (B, n).
+
+    The work per round grows with the square of the padded width, so issues are grouped by
+    their number of actors, each group packed to its own width (actors keep their order, which
+    decides ties), and run as one batch.
     """
+    b, n = position.shape
+    forecast = np.full(b, np.nan)
+    final = np.full((b, n), np.nan)
+    counts = valid.sum(axis=1)
+    widths = np.maximum(BUCKET, -(-counts // BUCKET) * BUCKET)
+    for width in np.unique(widths):
+        rows = np.flatnonzero(widths == width)
+        w = int(min(width, n))
+        # pack each row's actors to the left, in their order
+        order = np.argsort(~valid[rows], axis=1, kind="stable")[:, :w]
+        packed = [np.take_along_axis(a[rows], order, axis=1) for a in (position, capability, salience, valid)]
+        f, x = _run_packed(*packed, params)
+        forecast[rows] = f
+        out = np.full((len(rows), n), np.nan)
+        np.put_along_axis(out, order, x, axis=1)
+        final[rows] = np.where(valid[rows], out, np.nan)
+    return forecast, final
+
+
+def _run_packed(
+    position: np.ndarray,
+    capability: np.ndarray,
+    salience: np.ndarray,
+    valid: np.ndarray,
+    params: EUParams | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`run_batch` on rows already packed to one width."""
     p = params or EUParams()
     # Padding actors sit at their row's lowest position with no weight and take part in no contest.
     row_min = np.min(np.where(valid, position, np.inf), axis=1, keepdims=True)
@@ -223,9 +271,10 @@ def run_batch(
         mu = weighted_median_rows(xa, wa, va)
         prob = win_probabilities(xa, wa, contest)
         sa = s[active]
-        e = expected_utilities(xa, sa, prob, mu, span, None, contest, p)
+        d = np.abs(xa[:, :, None] - xa[:, None, :]) / span[:, None, None]
+        e = expected_utilities(d, xa, sa, prob, mu, span, None, contest, p)
         r = risk_exponents(e, va, pair[active])
-        e = expected_utilities(xa, sa, prob, mu, span, r, contest, p)
+        e = expected_utilities(d, xa, sa, prob, mu, span, r, contest, p)
         moved = new_positions(xa, e, contest)
         x[active] = moved
         active = active[np.any(moved != xa, axis=1)]
