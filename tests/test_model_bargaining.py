@@ -60,6 +60,8 @@ def test_nash_model_reads_saliences_capabilities_and_missing_positions():
     assert sq.outcome[0] == pytest.approx(30.0, abs=1e-6)
     with pytest.raises(ValueError, match="disagreement"):
         get_model("nash", disagreement="somewhere")
+    with pytest.raises(ValueError, match="power"):
+        get_model("nash", power=0.5)
 
 
 # --- expected utility ---------------------------------------------------------------------

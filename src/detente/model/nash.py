@@ -111,6 +111,10 @@ class NashModel(BargainingModel):
     name = "nash"
 
     def __init__(self, power: float = 1.0, disagreement: Literal["worst", "status_quo"] = "worst") -> None:
+        if power < 1.0:
+            raise ValueError(
+                "power must be >= 1 (linear or convex loss): below 1 the product has no single peak"
+            )
         if disagreement not in ("worst", "status_quo"):
             raise ValueError(f"disagreement must be 'worst' or 'status_quo', not {disagreement!r}")
         super().__init__(power=power, disagreement=disagreement)
