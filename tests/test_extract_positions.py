@@ -158,3 +158,14 @@ def test_every_state_after_of_is_a_party(extractor):
         )
     )
     assert {("Moldova", "peace_agreement", "accept"), ("Romania", "peace_agreement", "accept")} <= found
+
+
+def test_hyphenated_issue_words_split_by_the_tokenizer_still_count(extractor):
+    found = keys(
+        positions_of(
+            extractor,
+            "Pakistani Prime Minister Shehbaz Sharif signalled Pakistan's willingness to de-escalate "
+            "if India halted its strikes.",
+        )
+    )
+    assert ("Pakistan", "ceasefire", "offer") in found

@@ -117,7 +117,9 @@ class PositionFinder:
         if not tokens:
             return []
         words = "".join(
-            t.text_with_ws.lower() if t.whitespace_ else t.lower_ + (" " if t.is_punct else "")
+            t.text_with_ws.lower()
+            if t.whitespace_
+            else t.lower_ + (" " if t.is_punct and t.text != "-" else "")
             for t in tokens
         )
         words = (
@@ -329,8 +331,13 @@ class PositionFinder:
             t.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in self.v.scene_marks for c in t.children)
         )
         negated = t.pos_ == "ADP" and any(c.dep_ == "neg" for c in t.children)
-        other_clause = (
-            not keep_clauses and t.dep_ == "conj" and t.head.i == cue.i and t.pos_ in ("VERB", "AUX")
+        glued = t.i > 0 and t.doc[t.i - 1].text == "-" and not t.doc[t.i - 1].whitespace_
+        other_clause = (  # "de-escalate" split by the tokenizer is one word, not a clause
+            not keep_clauses
+            and t.dep_ == "conj"
+            and t.head.i == cue.i
+            and t.pos_ in ("VERB", "AUX")
+            and not glued
         )
         return scene or negated or other_clause
 
