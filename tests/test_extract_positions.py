@@ -169,3 +169,15 @@ def test_hyphenated_issue_words_split_by_the_tokenizer_still_count(extractor):
         )
     )
     assert ("Pakistan", "ceasefire", "offer") in found
+
+
+def test_a_clause_joined_by_and_spells_out_the_commitment_but_not_one_joined_by_but(extractor):
+    found = keys(
+        positions_of(
+            extractor,
+            '"We will honour that, and we will stop the shelling," Armenian Prime Minister Nikol Pashinyan said. '
+            "Azerbaijan agreed to the talks but rejected any truce.",
+        )
+    )
+    assert ("Armenia", "ceasefire", "accept") in found
+    assert ("Azerbaijan", "ceasefire", "accept") not in found and ("Azerbaijan", "ceasefire", "reject") in found

@@ -338,8 +338,18 @@ class PositionFinder:
             and t.head.i == cue.i
             and t.pos_ in ("VERB", "AUX")
             and not glued
+            and not self._same_commitment(t, cue)
         )
         return scene or negated or other_clause
+
+    def _same_commitment(self, clause: Token, cue: Token) -> bool:
+        """ "we will honor that, and we will stop the bombings": a clause joined by "and" that
+        carries no stance word or negation of its own spells out what the cue commits to."""
+        joined_by_and = any(c.dep_ == "cc" and c.lower_ == "and" for c in (*cue.children, *clause.children))
+        own_stance = clause.lemma_.lower() in self.v.verbs or any(
+            c.dep_ == "neg" or c.lower_ in NEGATIONS for c in clause.children
+        )
+        return joined_by_and and not own_stance
 
     def _sponsor(self, tok: Token) -> Token | None:
         """ "US-backed": the token naming the sponsor of a proposal."""
