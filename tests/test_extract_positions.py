@@ -180,4 +180,8 @@ def test_a_clause_joined_by_and_spells_out_the_commitment_but_not_one_joined_by_
         )
     )
     assert ("Armenia", "ceasefire", "accept") in found
-    assert ("Azerbaijan", "ceasefire", "accept") not in found and ("Azerbaijan", "ceasefire", "reject") in found
+    assert ("Azerbaijan", "ceasefire", "accept") not in found and (
+        "Azerbaijan",
+        "ceasefire",
+        "reject",
+    ) in found
