@@ -166,3 +166,30 @@ def test_cross_validation_picks_on_training_folds_and_keeps_proposals_together()
     assert [f.chosen for f in cv.folds] == ["better"] * 4
     assert cv.mae == pytest.approx(base.mean() - 2.0) and cv.ci[1] < 0
     assert sum(f.issues for f in cv.folds) == len(issues)
+
+
+@pytest.mark.parametrize(
+    "name", ["compromise", "mean", "salience_mean", "weighted_median", "nash", "expected_utility"]
+)
+def test_many_draws_in_one_wide_call_equal_one_call_per_draw(name):
+    from dataclasses import replace
+
+    from detente.model.montecarlo import draw_inputs
+
+    sc = scenario(
+        [[10, 80, np.nan], [60, 20, 40], [90, 50, 70], [30, 35, 95]],
+        [[40, 30, 50], [50, 50, np.nan], [20, 60, 80], [70, 10, 30]],
+        [3.0, 2.0, 1.0, 1.5],
+    )
+    sc = replace(sc, uncertainty=np.full((4, 3), 8.0))
+    model = get_model(name)
+    assert model.issues_independent
+    pos, sal, cap = draw_inputs(sc, 25, seed=3)
+    wide = model.predict_draws(sc, pos, sal, cap)
+    one_by_one = np.array(
+        [
+            model.predict(replace(sc, position=pos[r], salience=sal[r], capability=cap[r])).outcome
+            for r in range(25)
+        ]
+    )
+    assert wide.shape == (25, 3) and np.allclose(wide, one_by_one, atol=1e-8, equal_nan=True)

@@ -62,6 +62,7 @@ class MeanModel(BargainingModel):
     """Unweighted mean of positions."""
 
     name = "mean"
+    issues_independent = True
 
     def predict(self, scenario: Scenario) -> Forecast:
         return Forecast(self.name, weighted_mean(scenario.position, _weights(scenario, "none")))
@@ -71,6 +72,7 @@ class SalienceMeanModel(BargainingModel):
     """Mean of positions weighted by salience."""
 
     name = "salience_mean"
+    issues_independent = True
 
     def predict(self, scenario: Scenario) -> Forecast:
         return Forecast(self.name, weighted_mean(scenario.position, _weights(scenario, "salience")))
@@ -80,6 +82,7 @@ class CompromiseModel(BargainingModel):
     """Mean of positions weighted by capability x salience (van den Bos 1991; Achen 2006)."""
 
     name = "compromise"
+    issues_independent = True
 
     def predict(self, scenario: Scenario) -> Forecast:
         return Forecast(self.name, weighted_mean(scenario.position, _weights(scenario, "power")))
@@ -89,6 +92,7 @@ class WeightedMedianModel(BargainingModel):
     """Median of positions weighted by capability x salience (Black 1948)."""
 
     name = "weighted_median"
+    issues_independent = True
 
     def predict(self, scenario: Scenario) -> Forecast:
         return Forecast(self.name, weighted_median(scenario.position, _weights(scenario, "power")))

@@ -300,6 +300,7 @@ class ExpectedUtilityModel(BargainingModel):
     """Bueno de Mesquita's expected-utility model (Scholz, Calbert and Smith 2011), per issue."""
 
     name = "expected_utility"
+    issues_independent = True
 
     def __init__(
         self, rounds: int = 10, q: float = 1.0, t: float = 1.0, outcome: Literal["median", "mean"] = "median"

@@ -53,6 +53,7 @@ class KtabModel(BargainingModel):
     """KTAB's Spatial Model of Politics (Wise 2015; Efird, Wise and Lumsdaine 2016)."""
 
     name = "ktab"
+    interactive_runs = 100  # a full SMP run per draw: ~17 ms for six issues and six actors
 
     def __init__(self, seed: int | None = None, max_iter: int = 100) -> None:
         super().__init__(seed=seed, max_iter=max_iter)

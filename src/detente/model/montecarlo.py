@@ -142,10 +142,7 @@ def simulate(
     """Run ``model`` on ``runs`` draws of the scenario (see :func:`draw_inputs`)."""
     pos, sal, cap = draw_inputs(scenario, runs, seed, salience_sd, capability_cv)
     point = np.asarray(model.predict(scenario).outcome, dtype=float)
-    samples = np.empty((runs, scenario.n_issues))
-    for r in range(runs):
-        drawn = replace(scenario, position=pos[r], salience=sal[r], capability=cap[r])
-        samples[r] = model.predict(drawn).outcome
+    samples = model.predict_draws(scenario, pos, sal, cap)
     return Distribution(
         model=_model_name(model),
         issues=tuple(i.id for i in scenario.issues),

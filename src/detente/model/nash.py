@@ -109,6 +109,7 @@ class NashModel(BargainingModel):
     """
 
     name = "nash"
+    issues_independent = True
 
     def __init__(self, power: float = 1.0, disagreement: Literal["worst", "status_quo"] = "worst") -> None:
         if power < 1.0:

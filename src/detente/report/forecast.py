@@ -107,7 +107,11 @@ def forecast_view(
     if changes:
         scenario = apply_changes(scenario, changes)
     names = models or model_names()
-    dists: list[Distribution] = [simulate(get_model(n), scenario, max(runs, 1), seed) for n in names]
+    dists: list[Distribution] = []
+    for n in names:
+        model = get_model(n)
+        cap = model.interactive_runs
+        dists.append(simulate(model, scenario, max(min(runs, cap) if cap else runs, 1), seed))
     intervals = [d.interval(level) for d in dists]
     medians = [d.median for d in dists]
     issues = [
