@@ -137,3 +137,13 @@ def test_orphan_closing_mark_backfills_to_the_sentence_after_the_attribution(ext
     q = find(quotes_of(extractor, text), "Perhaps not, though")
     assert q.text.startswith("Perhaps the line will hold")
     assert q.speaker == "Samuel Greene"
+
+
+def test_reported_clause_after_a_scene_phrase_on_the_cue(extractor):
+    quotes = quotes_of(
+        extractor,
+        "Indian Prime Minister Narendra Modi announced during a televised address that India would "
+        "pause its military operations against Pakistan.",
+    )
+    q = find(quotes, "India would pause its military operations")
+    assert q.kind == "indirect" and q.speaker == "Narendra Modi"

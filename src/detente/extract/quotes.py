@@ -289,7 +289,7 @@ class QuoteFinder:
         that = next(
             (t for t in sent if cue.i < t.i <= cue.i + 16 and t.lower_ == "that" and t.dep_ == "mark"), None
         )
-        if that is not None and self._noun_complement(that):
+        if that is not None and self._noun_complement(that, cue):
             that = None  # "reiterated Trump's assertion that ...": the clause belongs to the noun
         if that is not None and any(
             t.dep_ == "relcl" or (t.tag_ == "VBG" and t.pos_ == "VERB") for t in self.doc[cue.i + 1 : that.i]
@@ -316,11 +316,15 @@ class QuoteFinder:
             start = left.idx + len(left.text)
         return start, self._clause_end(sent, left)
 
-    def _noun_complement(self, that: Token) -> bool:
+    def _noun_complement(self, that: Token, cue: Token) -> bool:
         head = that.head
         while head.dep_ not in ("ROOT",) and head.head.i != head.i:
-            if head.dep_ in ("acl", "relcl") and head.head.lemma_.lower() in self.lex.speech_nouns:
-                return True
+            noun = head.head
+            if head.dep_ in ("acl", "relcl") and noun.lemma_.lower() in self.lex.speech_nouns:
+                # "announced during an Oval Office briefing that ...": a scene-setting phrase on
+                # the cue, which the parser took for the clause's noun
+                scene = noun.dep_ == "pobj" and noun.head.dep_ == "prep" and noun.head.head.i == cue.i
+                return not scene
             if head.dep_ in ("ccomp", "advcl", "conj"):
                 return False
             head = head.head
