@@ -86,3 +86,14 @@ def test_places_and_groups_are_not_people(extractor):
         extractor, "Ships crossed the Bab al-Mandab Strait while Hamas negotiators waited in Doha."
     )
     assert not any("Strait" in n or n in ("Hamas", "Doha") for n in found)
+
+
+def test_workplace_in_a_relative_clause_and_group_names_as_written(extractor):
+    people = people_of(
+        extractor,
+        "Lena Okafor, a Nigerian security analyst who works at the Clingendael Institute, said the truce was fragile. "
+        "Ansar Allah leader Abdul-Malik al-Houthi said the group would keep its promise.",
+    )
+    assert people["Lena Okafor"].org == "Clingendael Institute"
+    houthi = next(p for name, p in people.items() if "Houthi" in name)
+    assert houthi.org == "Ansar Allah" and houthi.party == "Houthis"

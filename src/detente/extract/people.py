@@ -232,8 +232,10 @@ class PeopleFinder:
     def _canonical_org(self, text: str) -> str:
         text = re.sub(r"^(?:the|a|an)\s+", "", text.strip(), flags=re.I)
         entry = self.gaz.lookup(text)
-        if entry is not None and entry.type in ("state", "group", "institution"):
-            return entry.name
+        if entry is not None and entry.type == "state":
+            return entry.name  # "US" -> United States
+        if entry is not None and entry.type in ("group", "institution"):
+            return text  # "Ansar Allah" as written; the party (Houthis) is kept separately
         return self.gaz.state_of_demonym(text) or text
 
     def _has_role_head(self, words: list[str]) -> bool:
@@ -376,6 +378,7 @@ class PeopleFinder:
             if t.lower_ == "and" and end > start:
                 break
             end += 1
+        workplace = self._workplace(doc, end)  # "..., who works at the X Laboratory"
         while end > start and doc[end - 1].is_punct:
             end -= 1
         phrase = doc[start:end]
@@ -410,6 +413,7 @@ class PeopleFinder:
             and not (words and words[-1].rstrip("s").lower() in self.lex.role_heads)
         ):
             return (None, org) if org else None
+        org = org or workplace
         # A leading nationality goes to org when no other org was found.
         first = words[0]
         state = self.gaz.state_of_demonym(first)
@@ -423,6 +427,20 @@ class PeopleFinder:
         ):
             words[-1] = words[-1][:-1]
         return " ".join(words), (self._canonical_org(org) if org else None)
+
+    def _workplace(self, doc: Doc, i: int) -> str | None:
+        """The organisation in a relative clause right after an apposition: "who works at X",
+        "who teaches at X", "who heads X"."""
+        if i + 2 >= len(doc) or doc[i].lower_ not in ("who", "that"):
+            return None
+        verb = doc[i + 1]
+        if verb.lemma_.lower() not in ("work", "teach", "serve", "head", "lead", "research", "direct"):
+            return None
+        k = i + 2
+        if doc[k].lower_ in ("at", "for", "with"):
+            k += 1
+        found = self._org_phrase(doc, k)
+        return found[1] if found else None
 
     def _org_phrase(self, doc: Doc, start: int) -> tuple[str | None, str | None] | None:
         ents = [e for e in doc.ents if e.start >= start and e.start <= start + 3 and e.label_ in ORG_LABELS]
