@@ -170,3 +170,14 @@ def test_event_place_is_tied_to_the_event_not_to_any_place_in_the_sentence(extra
     assert talks and talks[0].place == "Almaty" and talks[0].date == "2025-05-12"
     old = [e for e in ex.events if e.place == "Brussels"]
     assert old and old[0].date == "2023"
+
+
+def test_a_death_toll_is_not_a_term(extractor):
+    ex = extract(
+        extractor,
+        "Ethiopia and Eritrea agreed on Sunday to a ceasefire after clashes killed 40 people. "
+        "They also agreed to a prisoner exchange of 120 detainees.",
+    )
+    by_type = {a.type: a for a in ex.agreements}
+    assert "count" not in by_type["ceasefire"].terms
+    assert by_type["prisoner_exchange"].terms.get("count") == 120

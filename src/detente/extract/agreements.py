@@ -30,6 +30,9 @@ REFUSALS = {"deny", "refuse", "reject", "dismiss", "rebuff", "decline", "spurn",
 # "leaders demanded that Moscow accept a truce": the truce is proposed, not agreed
 DEMANDS = {"demand", "urge", "ask", "call", "press", "insist", "want", "push", "request"}
 CONTEXT = "context"  # a mention that only adds terms to an agreement found elsewhere
+CASUALTIES = re.compile(
+    r"\b(?:killed|killing|kills|dead|died|deaths?|wounded|injured|displaced|casualties|toll)\b"
+)
 MEDIATION = re.compile(r"\b(?:mediated|brokered|hosted|facilitated)\s+by\b|\bwith the help of\b", re.I)
 
 
@@ -277,8 +280,10 @@ class AgreementFinder:
     def _terms(self, window: str) -> dict[str, object]:
         terms: dict[str, object] = {}
         low = window.lower()
-        for _start, end, value in numbers_in(window):
+        for start, end, value in numbers_in(window):
             after = low[end : end + 40]
+            if CASUALTIES.search(low[max(0, start - 25) : start] + " " + after[:30]):
+                continue  # "fighting that killed more than 30 people": a toll, not a term
             m = re.match(r"\s*-?\s*([a-z]+)", after)
             unit = self.v.units.get(m.group(1)) if m else None
             if re.match(r"\s*(?:[a-z]+\s+){0,2}?(?:on each side|each|per side|apiece)\b", after) or re.match(
