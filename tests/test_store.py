@@ -158,3 +158,15 @@ def test_reopen_keeps_data(tmp_path):
         st.add(make_extraction("a1", TEXT_A, [], []))
     with Store(path) as st:
         assert st.has("a1") and st.document("a1").text == TEXT_A
+
+
+def test_opening_an_older_store_brings_its_indexes_up_to_date(tmp_path):
+    from sqlalchemy import inspect, text
+
+    db = str(tmp_path / "old.db")
+    with Store(db) as st, st.engine.begin() as conn:  # as a store made before the index changed
+        conn.execute(text("DROP INDEX ix_quotes_speaker_document"))
+        conn.execute(text("CREATE INDEX ix_quotes_speaker ON quotes (speaker_person_id)"))
+    with Store(db) as st:
+        names = {i["name"] for i in inspect(st.engine).get_indexes("quotes")}
+    assert "ix_quotes_speaker_document" in names and "ix_quotes_speaker" not in names

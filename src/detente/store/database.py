@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import create_engine, event, func, insert, select
+from sqlalchemy import text as sql_text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
@@ -75,6 +76,8 @@ class Store:
             for table in s.metadata.sorted_tables:  # indexes added since a store was made
                 for index in table.indexes:
                     index.create(conn, checkfirst=True)
+            for name in s.RETIRED_INDEXES:  # superseded by a wider index: only slows writes
+                conn.execute(sql_text(f"DROP INDEX IF EXISTS {name}"))
             if self.sqlite:
                 fulltext.create_sqlite(conn)
             if conn.execute(select(s.meta.c.value).where(s.meta.c.key == "schema_version")).first() is None:
