@@ -86,6 +86,7 @@ def test_hostile_article_is_shown_as_text_everywhere(client):
     pages = [
         "/",
         f"/actors/{quote(HOSTILE_ACTOR)}",
+        f"/actors/{quote(HOSTILE_ACTOR)}/positions",
         "/issues/ceasefire",
         "/search?q=Mallory",
         "/search?q=" + quote("<script>alert(1)</script>"),
@@ -140,6 +141,47 @@ def test_actor_person_and_issue_pages_show_history(client):
     assert pd["person"]["name"] == person["name"] and pd["quotes"]
     issue = client.get("/api/issues/ceasefire").json()
     assert issue["latest"] and len({p["actor"] for p in issue["latest"]}) == len(issue["latest"])
+
+
+def test_every_position_of_a_party_is_reachable_a_page_at_a_time(client, db):
+    name = client.get("/api/actors").json()[0]["name"]
+    with Store(str(db)) as store:
+        everything = store.positions(actor=name)
+    assert len(everything) > 5
+    seen, page = [], 1
+    while True:
+        r = client.get(f"/api/actors/{quote(name)}/positions", params={"page": page, "per_page": 2}).json()
+        assert (r["name"], r["total"], r["pages"]) == (name, len(everything), -(-len(everything) // 2))
+        if not r["positions"]:
+            break
+        seen += r["positions"]
+        page += 1
+    assert page == r["pages"] + 1  # the page past the end is empty, not an error
+    assert sorted(p["id"] for p in seen) == sorted(p.id for p in everything)  # each once
+    keys = [(p["date"] or "", p["id"]) for p in seen]
+    assert keys == sorted(keys, reverse=True)  # newest first, as the party's page lists them
+    latest = client.get(f"/api/actors/{quote(name)}").json()["positions"]
+    assert [p["id"] for p in latest] == [p["id"] for p in seen[: len(latest)]]
+
+    html = client.get(f"/actors/{quote(name)}/positions", params={"page": 2, "per_page": 2}).text
+    assert f"page 2 of {r['pages']}" in html
+    assert 'rel="prev" href="/actors/' in html and "positions?page=1&amp;per_page=2" in html
+    assert "positions?page=3&amp;per_page=2" in html
+    for p in seen[2:4]:
+        assert f"#p{p['id']}" in html
+    assert f"#p{seen[4]['id']}" not in html
+    last = client.get(f"/actors/{quote(name)}/positions", params={"page": r["pages"], "per_page": 2}).text
+    assert 'rel="next"' not in last
+    assert client.get(f"/actors/{quote(name)}/positions", params={"page": 0}).status_code == 422
+    assert client.get("/actors/Nobody/positions").status_code == 404
+
+
+def test_party_page_links_to_the_whole_list_when_it_shows_part(client, monkeypatch):
+    name = client.get("/api/actors").json()[0]["name"]
+    assert "/positions" not in client.get(f"/actors/{quote(name)}").text  # all of them shown
+    monkeypatch.setattr(Store.actor, "__defaults__", (3,))  # the page shows the 3 latest
+    html = client.get(f"/actors/{quote(name)}").text
+    assert f'href="/actors/{quote(name)}/positions"' in html
 
 
 def test_missing_things_are_404(client):

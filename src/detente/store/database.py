@@ -30,6 +30,7 @@ from detente.store.rows import (
     MatrixCell,
     PersonDetail,
     PersonRow,
+    PositionPage,
     PositionRow,
     QuoteRow,
     SearchHit,
@@ -411,6 +412,12 @@ class Store:
     def actor(self, name: str, latest: int = pages.LATEST) -> ActorDetail | None:
         with self.engine.connect() as conn:
             return pages.actor_detail(conn, name, latest)
+
+    def actor_positions(
+        self, name: str, page: int = 1, per_page: int = pages.PER_PAGE
+    ) -> PositionPage | None:
+        with self.engine.connect() as conn:
+            return pages.actor_positions(conn, name, page, per_page)
 
     def person(self, person_id: int, latest: int = pages.LATEST) -> PersonDetail | None:
         with self.engine.connect() as conn:

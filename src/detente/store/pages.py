@@ -30,6 +30,7 @@ from detente.store.rows import (
     MentionedPerson,
     PersonDetail,
     PersonRow,
+    PositionPage,
     PositionRow,
     QuoteRow,
     StanceCount,
@@ -37,6 +38,7 @@ from detente.store.rows import (
 )
 
 LATEST = 30  # rows of each kind a page lists
+PER_PAGE = 50  # positions on one page of a party's full list
 
 
 def position_select() -> Select:
@@ -271,6 +273,31 @@ def actor_detail(conn: Connection, name: str, latest: int = LATEST) -> ActorDeta
         people=people,
         quotes=quotes,
     )
+
+
+def actor_positions(
+    conn: Connection, name: str, page: int = 1, per_page: int = PER_PAGE
+) -> PositionPage | None:
+    """Page ``page`` (from 1) of every position of a party, in the order of its page's latest list;
+    a page past the end is empty. Offsets walk the (actor, date) index, so a deep page costs a
+    scan of the rows before it, not a sort of them all."""
+    if page < 1 or per_page < 1:
+        raise ValueError("page and per_page count from 1")
+    actor = resolve_actor(conn, name)
+    if actor is None:
+        return None
+    ps = s.positions
+    total = conn.execute(select(func.count()).where(ps.c.actor == actor)).scalar_one()
+    rows = _positions(
+        conn,
+        position_select()
+        .where(ps.c.actor == actor)
+        .order_by(newest(ps.c.date), ps.c.id.desc())
+        .limit(per_page)
+        .offset((page - 1) * per_page),
+    )
+    pages = max(1, -(-int(total) // per_page))
+    return PositionPage(actor, page, per_page, pages, int(total), rows)
 
 
 SCAN_DOCUMENTS = 300  # a party page looks for agreements and events in this many recent articles

@@ -154,6 +154,19 @@ class ActorDetail:
 
 
 @dataclass(frozen=True, slots=True)
+class PositionPage:
+    """One page of a party's positions, newest first (undated last): the whole list on demand,
+    while the party's own page shows only the latest."""
+
+    name: str
+    page: int  # from 1
+    per_page: int
+    pages: int  # at least 1, even with no positions
+    total: int
+    positions: list[PositionRow]
+
+
+@dataclass(frozen=True, slots=True)
 class PersonDetail:
     person: PersonRow
     quotes: list[QuoteRow]

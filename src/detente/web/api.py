@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 from detente.model.montecarlo import Change
 from detente.model.scenario import ScenarioError
 from detente.report.forecast import forecast_view
+from detente.store.pages import PER_PAGE
 from detente.store.rows import (
     ActorDetail,
     ActorRow,
@@ -26,6 +27,7 @@ from detente.store.rows import (
     IssueRow,
     PersonDetail,
     PersonRow,
+    PositionPage,
     QuoteRow,
     SearchHit,
 )
@@ -133,6 +135,19 @@ def actor(request: Request, name: str) -> ActorDetail:
     if detail is None:
         raise HTTPException(404, f"No party called {name!r}.")
     return detail
+
+
+@router.get("/actors/{name}/positions", summary="Every position of one party, a page at a time, newest first")
+def actor_positions(
+    request: Request,
+    name: str,
+    page: int = Query(1, ge=1),
+    per_page: int = Query(PER_PAGE, ge=1, le=500),
+) -> PositionPage:
+    listing = web(request).store.actor_positions(name, page, per_page)
+    if listing is None:
+        raise HTTPException(404, f"No party called {name!r}.")
+    return listing
 
 
 @router.get("/people", summary="Every person, with roles and counts")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from fastapi import APIRouter, HTTPException, Request, UploadFile
+from fastapi import APIRouter, HTTPException, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 from starlette.datastructures import UploadFile as StarletteUpload
@@ -15,6 +15,7 @@ from detente.model.scenario import ScenarioError
 from detente.report.data import build_matrix, timeline_items, timeline_marks
 from detente.report.forecast import forecast_view
 from detente.report.render import render_report
+from detente.store.pages import PER_PAGE
 from detente.web.app import WebState
 from detente.web.highlight import render_highlighted, snippet_html
 from detente.web.security import REPORT_CSP
@@ -97,6 +98,20 @@ def actor(request: Request, name: str) -> HTMLResponse:
     issues = sorted({c.issue for c in detail.counts})
     per_issue = {i: {c.stance: c.count for c in detail.counts if c.issue == i} for i in issues}
     return page(request, "actor.html", a=detail, issues=issues, per_issue=per_issue)
+
+
+@router.get("/actors/{name}/positions", response_class=HTMLResponse)
+def actor_positions(
+    request: Request,
+    name: str,
+    page_no: int = Query(1, alias="page", ge=1),
+    per_page: int = Query(PER_PAGE, ge=1, le=500),
+) -> HTMLResponse:
+    """Every position of a party, a page at a time (its own page lists only the latest)."""
+    listing = web(request).store.actor_positions(name, page_no, per_page)
+    if listing is None:
+        raise HTTPException(404, f"No party called {name!r} takes a position in the store.")
+    return page(request, "actor_positions.html", p=listing, default_per_page=PER_PAGE)
 
 
 @router.get("/people", response_class=HTMLResponse)
