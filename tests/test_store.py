@@ -167,6 +167,10 @@ def test_opening_an_older_store_brings_its_indexes_up_to_date(tmp_path):
     with Store(db) as st, st.engine.begin() as conn:  # as a store made before the index changed
         conn.execute(text("DROP INDEX ix_quotes_speaker_document"))
         conn.execute(text("CREATE INDEX ix_quotes_speaker ON quotes (speaker_person_id)"))
+        conn.execute(text("DROP INDEX ix_person_roles_person_role"))
+        conn.execute(text("CREATE INDEX ix_person_roles_person ON person_roles (person_id)"))
     with Store(db) as st:
-        names = {i["name"] for i in inspect(st.engine).get_indexes("quotes")}
-    assert "ix_quotes_speaker_document" in names and "ix_quotes_speaker" not in names
+        quotes = {i["name"] for i in inspect(st.engine).get_indexes("quotes")}
+        roles = {i["name"] for i in inspect(st.engine).get_indexes("person_roles")}
+    assert "ix_quotes_speaker_document" in quotes and "ix_quotes_speaker" not in quotes
+    assert roles == {"ix_person_roles_person_role"}
