@@ -255,3 +255,31 @@ def test_import_runs_the_pipeline_in_the_background(db, tmp_path):
 
 def test_server_defaults_to_localhost():
     assert Settings().web_host == "127.0.0.1"
+
+
+def test_history_table_groups_runs_per_row_and_escapes_names():
+    from detente.store.rows import StancePoint
+    from detente.web.history import history_table
+
+    hostile = '<b onmouseover="x()">Hostilia</b>'
+    points = [
+        StancePoint(hostile, "ceasefire", "2025-01-01", "accept", 0.6, 1, "2025-01-01"),
+        StancePoint("borduria", "ceasefire", "2025-01-02", "reject", 0.7, 3, "2025-01-04"),
+        StancePoint("Aland", "ceasefire", "2025-01-03", "offer", 0.5, 1, "2025-01-03"),
+        StancePoint(hostile, "ceasefire", "2025-01-05", "offer", 0.9, 2, "2025-01-06"),
+    ]
+    html = history_table(points, "actor")
+    assert_inert(html)
+    rows = html.split("<tr>")[1:]
+    assert [r[r.index("/actors/") : r.index('">')] for r in rows] == [
+        "/actors/%3Cb%20onmouseover%3D%22x%28%29%22%3EHostilia%3C/b%3E",  # '<' sorts first
+        "/actors/Aland",
+        "/actors/borduria",  # case is ignored in the order
+    ]
+    assert "&lt;b onmouseover=&#34;x()&#34;&gt;Hostilia&lt;/b&gt;" in rows[0]
+    assert rows[0].count('class="step') == 2 and rows[0].index("2025-01-01") < rows[0].index("2025-01-05")
+    assert 'title="2025-01-02 to 2025-01-04: reject on 3 day(s)">2025-01-02 reject ×3<' in rows[2]
+    issues = history_table(
+        [StancePoint("Aland", "security_guarantees", "2025-01-01", "demand", 0.5)], "issue"
+    )
+    assert '<a href="/issues/security_guarantees">security guarantees</a>' in issues

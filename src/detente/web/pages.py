@@ -18,6 +18,7 @@ from detente.report.render import render_report
 from detente.store.pages import PER_PAGE
 from detente.web.app import WebState
 from detente.web.highlight import render_highlighted, snippet_html
+from detente.web.history import history_table
 from detente.web.security import REPORT_CSP
 
 router = APIRouter(include_in_schema=False)
@@ -97,7 +98,8 @@ def actor(request: Request, name: str) -> HTMLResponse:
         raise HTTPException(404, f"No party called {name!r} takes a position in the store.")
     issues = sorted({c.issue for c in detail.counts})
     per_issue = {i: {c.stance: c.count for c in detail.counts if c.issue == i} for i in issues}
-    return page(request, "actor.html", a=detail, issues=issues, per_issue=per_issue)
+    history = history_table(detail.history, "issue")
+    return page(request, "actor.html", a=detail, issues=issues, per_issue=per_issue, history=history)
 
 
 @router.get("/actors/{name}/positions", response_class=HTMLResponse)
@@ -138,7 +140,7 @@ def issue(request: Request, issue_id: str) -> HTMLResponse:
     detail = web(request).store.issue(issue_id)
     if detail is None:
         raise HTTPException(404, f"No positions on an issue called {issue_id!r}.")
-    return page(request, "issue.html", d=detail)
+    return page(request, "issue.html", d=detail, history=history_table(detail.history, "actor"))
 
 
 @router.get("/timeline", response_class=HTMLResponse)
