@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from functools import cache
 from itertools import groupby
+from operator import itemgetter
 
-from sqlalchemy import String, and_, cast, distinct, func, select, tuple_
+from sqlalchemy import String, and_, bindparam, cast, distinct, func, select, tuple_
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql import Select
 
@@ -138,35 +140,41 @@ def _contains_all(column, words: str):
 HISTORY_STATEMENTS = 600  # a page's stance history reads at most this many latest statements
 
 
-def _history(conn: Connection, column, value: str, actor_first: bool) -> list[StancePoint]:
+def _history(conn: Connection, column, value: str) -> list[StancePoint]:
     """Stance runs per (actor, issue), oldest first, from the latest dated statements: each day's
     most confident statement gives the day's stance; consecutive days alike make one run."""
-    ps = s.positions
-    rows = conn.execute(
-        select(ps.c.actor, ps.c.issue, ps.c.date, ps.c.stance, ps.c.confidence)
-        .where(column == value, ps.c.source_kind != "analyst", ps.c.date.is_not(None))
-        .order_by(ps.c.date.desc(), ps.c.id.desc())
-        .limit(HISTORY_STATEMENTS)
-    ).all()
-    key = (lambda r: (r[0], r[1])) if actor_first else (lambda r: (r[1], r[0]))
-    ordered = sorted(rows, key=lambda r: (*key(r), r[2], -r[4]))
+    rows = conn.execute(_history_select(column.key), {"value": value, "n": HISTORY_STATEMENTS}).all()
+    # newest first from SQL; a stable sort by (actor, issue, day) keeps each day's statements
+    # newest first, so max() picks the most confident and, among equals, the latest
+    rows.sort(key=itemgetter(0, 1, 2))
     out: list[StancePoint] = []
-    for _, series in groupby(ordered, key=key):
-        run: StancePoint | None = None
-        for _day, same_day in groupby(series, key=lambda r: r[2]):
-            actor, issue, date, stance, conf = next(same_day)
-            if run is not None and run.stance == stance:
-                run = StancePoint(
-                    actor, issue, run.date, stance, max(run.confidence, conf), run.days + 1, date
-                )
+    for (actor, issue), series in groupby(rows, key=itemgetter(0, 1)):
+        run: list = []  # the open run: first day, stance, confidence, days, last day
+        for date, same_day in groupby(series, key=itemgetter(2)):
+            stance, conf = max(same_day, key=itemgetter(4))[3:5]
+            if run and run[1] == stance:
+                run[2], run[3], run[4] = max(run[2], conf), run[3] + 1, date
                 continue
-            if run is not None:
-                out.append(run)
-            run = StancePoint(actor, issue, date, stance, float(conf), 1, date)
-        if run is not None:
-            out.append(run)
+            if run:
+                out.append(StancePoint(actor, issue, run[0], run[1], run[2], run[3], run[4]))
+            run = [date, stance, float(conf), 1, date]
+        if run:
+            out.append(StancePoint(actor, issue, run[0], run[1], run[2], run[3], run[4]))
     out.sort(key=lambda p: (p.date, p.actor, p.issue))
     return out
+
+
+@cache
+def _history_select(column_name: str) -> Select:
+    """The latest dated statements by a party or on an issue; built once, so a page neither
+    builds it nor works out its cache key again."""
+    ps = s.positions
+    return (
+        select(ps.c.actor, ps.c.issue, ps.c.date, ps.c.stance, ps.c.confidence)
+        .where(ps.c[column_name] == bindparam("value"), ps.c.source_kind != "analyst", ps.c.date.is_not(None))
+        .order_by(ps.c.date.desc(), ps.c.id.desc())
+        .limit(bindparam("n"))
+    )
 
 
 def _stance_counts(conn: Connection, column, value: str) -> list[StanceCount]:
@@ -266,7 +274,7 @@ def actor_detail(conn: Connection, name: str, latest: int = LATEST) -> ActorDeta
         name=actor,
         total_positions=sum(c.count for c in counts),
         counts=counts,
-        history=_history(conn, ps.c.actor, actor, actor_first=True),
+        history=_history(conn, ps.c.actor, actor),
         positions=recent,
         agreements=agreements_with(conn, actor, latest),
         events=events_with(conn, actor, latest),
@@ -452,7 +460,7 @@ def issue_detail(conn: Connection, issue: str, latest: int = LATEST) -> IssueDet
         .order_by(newest(ps.c.date), ps.c.id.desc())
         .limit(latest),
     )
-    history = _history(conn, ps.c.issue, issue, actor_first=False)
+    history = _history(conn, ps.c.issue, issue)
     return IssueDetail(issue, int(total), list(latest_rows.values()), history, recent)
 
 
