@@ -97,3 +97,14 @@ def test_workplace_in_a_relative_clause_and_group_names_as_written(extractor):
     assert people["Lena Okafor"].org == "Clingendael Institute"
     houthi = next(p for name, p in people.items() if "Houthi" in name)
     assert houthi.org == "Ansar Allah" and houthi.party == "Houthis"
+
+
+def test_a_role_that_serves_another_named_person(extractor):
+    people = people_of(
+        extractor,
+        "Massad Boulos, a senior adviser to US President Donald Trump, told reporters in Cairo that talks would go on. "
+        "Sergei Kislyak, a former Russian ambassador to the United States, said little.",
+    )
+    assert people["Massad Boulos"].role == "senior adviser" and people["Massad Boulos"].org == "United States"
+    assert people["Donald Trump"].role == "President"
+    assert "ambassador to the United States" in (people["Sergei Kislyak"].role or "")

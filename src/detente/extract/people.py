@@ -271,6 +271,9 @@ class PeopleFinder:
                     doc[i - 1].lower_ in self.lex.role_heads
                     or (doc[i - 1].is_title and doc[i - 1].pos_ in ("NOUN", "PROPN"))
                 )
+                # "adviser to US President Donald Trump": a title already stands between the
+                # preposition and the name, so what comes before is someone else's role
+                and not self._has_role_head([doc[k].text for k in range(i + 1, span.start)])
             ):
                 first = i
                 i -= 1
@@ -365,12 +368,17 @@ class PeopleFinder:
         else:
             return None
         end = start
+        patron: str | None = None  # the party of the person the role serves ("adviser to Trump")
         while end < len(doc):
             t = doc[end]
             if t.text in STOP_PUNCT or (t.text == "." and t.is_sent_end) or t.is_space:
                 break
             if t.ent_type_ == "PERSON" and end > start:
-                return None  # "Vance, Secretary of State Marco Rubio": a list of titled names
+                cut = self._role_of_someone(doc, start, end)
+                if cut is None:
+                    return None  # "Vance, Secretary of State Marco Rubio": a list of titled names
+                end, patron = cut  # "Boulos, a senior adviser to US President Donald Trump"
+                break
             if t.lower_ in ("who", "which", "that", "whose"):
                 break
             if t.pos_ in ("VERB", "AUX") and t.tag_ not in ("VBN", "VBG"):
@@ -413,7 +421,7 @@ class PeopleFinder:
             and not (words and words[-1].rstrip("s").lower() in self.lex.role_heads)
         ):
             return (None, org) if org else None
-        org = org or workplace
+        org = org or workplace or patron
         # A leading nationality goes to org when no other org was found.
         first = words[0]
         state = self.gaz.state_of_demonym(first)
@@ -427,6 +435,25 @@ class PeopleFinder:
         ):
             words[-1] = words[-1][:-1]
         return " ".join(words), (self._canonical_org(org) if org else None)
+
+    def _role_of_someone(self, doc: Doc, start: int, person: int) -> tuple[int, str | None] | None:
+        """In "a senior adviser to US President Donald Trump", where the apposition's own role ends
+        (at "to") and the party of the person it serves; None when no such preposition leads to
+        the name."""
+        k = person - 1
+        while k > start and (doc[k].is_title or doc[k].ent_type_ in ORG_LABELS or doc[k].text == "."):
+            k -= 1
+        if k <= start or doc[k].lower_ not in ("to", "for", "of"):
+            return None
+        name_end = person
+        while name_end < len(doc) and doc[name_end].ent_type_ == "PERSON":
+            name_end += 1
+        entry = self.gaz.person(doc[person:name_end].text)
+        party = entry.party if entry is not None else None
+        if party is None:  # "US President X": the title's nationality
+            for t in doc[k + 1 : person]:
+                party = party or self.gaz.state_of_demonym(t.text) or self.gaz.party_of(t.text)
+        return k, party
 
     def _workplace(self, doc: Doc, i: int) -> str | None:
         """The organisation in a relative clause right after an apposition: "who works at X",
