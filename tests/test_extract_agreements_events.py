@@ -181,3 +181,13 @@ def test_a_death_toll_is_not_a_term(extractor):
     by_type = {a.type: a for a in ex.agreements}
     assert "count" not in by_type["ceasefire"].terms
     assert by_type["prisoner_exchange"].terms.get("count") == 120
+
+
+def test_terms_of_a_rejected_proposal_complete_the_agreement_made_later(extractor):
+    ex = extract(
+        extractor,
+        "The government rejected a proposal for a three-month humanitarian truce on Friday. "
+        "The RSF said on Thursday that it had agreed to the humanitarian truce.",
+    )
+    pause = next(a for a in ex.agreements if a.type == "humanitarian_pause")
+    assert pause.status == "agreed" and pause.terms.get("months") == 3

@@ -185,3 +185,15 @@ def test_a_clause_joined_by_and_spells_out_the_commitment_but_not_one_joined_by_
         "ceasefire",
         "reject",
     ) in found
+
+
+def test_there_will_be_no_truce_in_a_party_s_words_is_a_rejection(extractor):
+    found = keys(
+        positions_of(
+            extractor,
+            "Ethiopian Prime Minister Abiy Ahmed said there would be no ceasefire while Eritrean troops stayed. "
+            "There is no ceasefire in Tigray yet, aid groups noted.",
+        )
+    )
+    assert ("Ethiopia", "ceasefire", "reject") in found
+    assert len([k for k in found if k[1] == "ceasefire"]) == 1  # the narrative fact is no stance

@@ -75,10 +75,11 @@ class AgreementFinder:
 
     def find(self, resolver: Resolver, actors: ActorResolver, doc_date: str | None) -> list[Agreement]:
         self.r, self.actors, self.doc_date = resolver, actors, doc_date
+        self.near_terms: dict[int, dict[str, object]] = {}
         found: list[Agreement] = []
         for sent in resolver.ix.sents:
             found.extend(self._sentence(sent))
-        return _merge(found)
+        return _merge(found, self.near_terms)
 
     # ---- one sentence ---------------------------------------------------------------------
     def _sentence(self, sent: Span) -> list[Agreement]:
@@ -90,7 +91,7 @@ class AgreementFinder:
         cues = self._status_cues(sent)
         date = first_date(text, self.doc_date)
         out = []
-        for k, (start, _end, kind) in enumerate(mentions):
+        for k, (start, end, kind) in enumerate(mentions):
             governing = self._governing(sent, start, cues)
             if governing is None:
                 # Not agreed here ("following the ceasefire, who will ..."); its terms may still
@@ -103,6 +104,9 @@ class AgreementFinder:
             window_end = mentions[k + 1][0] if k + 1 < len(mentions) else len(text)
             window = text[window_start:window_end]
             terms = self._terms(window)
+            # Numbers that qualify the mention itself ("a three-month truce"): all a mention that
+            # comes before the agreement is made may lend it.
+            qualifying = self._terms(text[max(0, start - 25) : min(window_end, end + 25)])
             near = low[start : min(window_end, start + 70)]
             hits = {w for _s, _e, w in _find(self.v.partial_scopes, near)}
             scope = next((w for w in self.v.partial_scopes if w in hits), None)  # the list ranks them
@@ -112,17 +116,17 @@ class AgreementFinder:
                 terms.setdefault("scope", scope)
             ev_start = sent.start_char + (len(text) - len(text.lstrip()))
             evidence = Evidence(ev_start, ev_start + len(text.strip()), text.strip(), text.strip())
-            out.append(
-                Agreement(
-                    type=kind,  # type: ignore[arg-type]
-                    parties=parties,
-                    terms=terms,
-                    status=status,  # type: ignore[arg-type]
-                    evidence=evidence,
-                    date=date,
-                    confidence=0.7 if parties else 0.5,
-                )
+            agreement = Agreement(
+                type=kind,  # type: ignore[arg-type]
+                parties=parties,
+                terms=terms,
+                status=status,  # type: ignore[arg-type]
+                evidence=evidence,
+                date=date,
+                confidence=0.7 if parties else 0.5,
             )
+            self.near_terms[id(agreement)] = qualifying
+            out.append(agreement)
         return out
 
     def _mentions(self, sent: Span, low: str) -> list[tuple[int, int, str]]:
@@ -309,8 +313,27 @@ def _refusal(tok: Token) -> bool:
     return lemma in REFUSALS or (lemma == "turn" and any(c.lower_ == "down" for c in tok.children))
 
 
-def _merge(items: list[Agreement]) -> list[Agreement]:
-    """One agreement per type in an article unless their terms disagree."""
+def _merge(items: list[Agreement], near_terms: dict[int, dict[str, object]] | None = None) -> list[Agreement]:
+    """One agreement per type in an article unless their terms disagree. A mention that only
+    gives terms completes an agreement of the same type made before it in the article with the
+    numbers around it ("the truce ... would unfold over 24 hours"), and one made after it with
+    the numbers that qualify the mention itself ("rejected a three-month truce ... the RSF agreed
+    to the truce")."""
+    out = _merge_in_order(items)
+    seen = {id(a) for a in items if a.status != CONTEXT}
+    for i, a in enumerate(items):
+        if a.status != CONTEXT or not near_terms:
+            continue
+        later = {id(b) for b in items[i + 1 :] if b.status != CONTEXT} & seen
+        for b in out:
+            if b.type == a.type and id(b) in later:
+                for k, v in near_terms.get(id(a), {}).items():
+                    b.terms.setdefault(k, v)
+                break
+    return out
+
+
+def _merge_in_order(items: list[Agreement]) -> list[Agreement]:
     out: list[Agreement] = []
     for a in items:
         twin = next(

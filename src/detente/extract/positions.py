@@ -181,7 +181,25 @@ class PositionFinder:
                 out.extend(self._adjective(tok, sent))
             elif tok.lower_ in self.v.modals and tok.tag_ == "MD":
                 out.extend(self._modal(tok, sent))
+            elif tok.lower_ == "no" and tok.dep_ == "det":
+                out.extend(self._there_will_be_no(tok, sent))
         return out
+
+    def _there_will_be_no(self, det: Token, sent: Span) -> list[Position]:
+        """ "There will be no truce while ...", in a party's own or reported words, rejects it.
+        Told by the journalist it is a fact about the talks, not a stance."""
+        noun = det.head
+        verb = noun.head
+        if verb.lemma_ != "be" or not any(c.dep_ == "expl" for c in verb.children):
+            return []
+        kind, quote = self._source(det)
+        if quote is None:
+            return []
+        speaker = self.actors.of_name(quote.speaker)
+        if speaker is None:
+            return []
+        named = [t for t in noun.subtree if t.i <= noun.i or t.dep_ in ("prep", "pobj", "compound")]
+        return self._emit([speaker], self.issues_in(named), "reject", noun, sent, kind, quote)
 
     def _verb(self, verb: Token, sent: Span) -> list[Position]:
         lemma = verb.lemma_.lower()
