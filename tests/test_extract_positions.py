@@ -197,3 +197,16 @@ def test_there_will_be_no_truce_in_a_party_s_words_is_a_rejection(extractor):
     )
     assert ("Ethiopia", "ceasefire", "reject") in found
     assert len([k for k in found if k[1] == "ceasefire"]) == 1  # the narrative fact is no stance
+
+
+def test_the_group_in_a_group_official_s_words_and_someone_else_s_plan(extractor):
+    found = keys(
+        positions_of(
+            extractor,
+            "Senior Hamas official Basem Naim said the group had accepted the mediators' plan for the release "
+            "of hostages. Trump said he believed the group was ready for a lasting peace.",
+        )
+    )
+    assert ("Hamas", "prisoners", "accept") in found
+    assert ("Hamas", "prisoners", "offer") not in found  # the plan is the mediators'
+    assert ("United States", "peace_agreement", "offer") not in found  # "the group" is not Trump's side

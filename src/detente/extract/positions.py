@@ -26,6 +26,7 @@ from detente.extract.mentions import Resolver
 from detente.records import Evidence, Position, Quote
 
 FIRST_PERSON = {"we", "i", "us", "our", "my"}
+OWN_GROUP_NOUNS = {"group", "movement", "organisation", "organization", "militia"}
 NEGATIONS = {"not", "n't", "never", "no"}
 CONFIDENCE = {"own": 0.9, "reported": 0.75, "narrative": 0.6, "analyst": 0.4}
 
@@ -163,10 +164,22 @@ class PositionFinder:
     def _actors_for(self, tok: Token | None, quote: Quote | None) -> list[Actor]:
         if tok is None:
             return []
-        if tok.lower_ in FIRST_PERSON and quote is not None:
+        if quote is not None and (tok.lower_ in FIRST_PERSON or self._own_group(tok, quote)):
             actor = self.actors.of_name(quote.speaker)
             return [actor] if actor else []
         return self.actors.of_token(tok)
+
+    def _own_group(self, tok: Token, quote: Quote) -> bool:
+        """ "the group had accepted the plan", said by a Hamas official: the speaker's own group
+        (only when the speaker speaks for an armed or political group: "the group" in a state
+        leader's words is someone else)."""
+        if tok.lower_ not in OWN_GROUP_NOUNS or not any(c.lower_ == "the" for c in tok.children):
+            return False
+        if any(c.dep_ in ("poss", "compound", "amod", "prep") for c in tok.children):
+            return False
+        speaker = self.actors.of_name(quote.speaker)
+        entry = self.actors.gaz.lookup(speaker.party) if speaker is not None else None
+        return entry is not None and entry.type == "group"
 
     # ---- cues ---------------------------------------------------------------------------
     def _sentence(self, sent: Span) -> list[Position]:
@@ -250,7 +263,8 @@ class PositionFinder:
                 for obj in child.children:
                     if obj.dep_ == "pobj":
                         actors.extend(self.actors.of_token(obj))
-        if not actors and noun.dep_ in ("dobj", "pobj"):
+        has_owner = any(c.dep_ == "poss" for c in noun.children)
+        if not actors and not has_owner and noun.dep_ in ("dobj", "pobj"):  # "the mediators' plan" is theirs
             governor = noun.head if noun.dep_ == "dobj" else noun.head.head
             if governor.pos_ in ("VERB", "AUX"):
                 actors = self._actors_for(self.r.subject_of(governor), quote)
