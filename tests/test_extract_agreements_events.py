@@ -191,3 +191,14 @@ def test_terms_of_a_rejected_proposal_complete_the_agreement_made_later(extracto
     )
     pause = next(a for a in ex.agreements if a.type == "humanitarian_pause")
     assert pause.status == "agreed" and pause.terms.get("months") == 3
+
+
+def test_host_city_is_the_place_not_a_participant_and_friday_crosses_the_month(extractor):
+    ex = extract(
+        extractor,
+        "The foreign ministers of Armenia and Azerbaijan met in Abu Dhabi on Friday for a fresh round of talks.",
+        date="2025-03-02",
+    )
+    talks = [e for e in ex.events if e.place == "Abu Dhabi"]
+    assert talks and talks[0].date == "2025-02-28"
+    assert set(talks[0].participants) == {"Armenia", "Azerbaijan"}

@@ -210,3 +210,13 @@ def test_the_group_in_a_group_official_s_words_and_someone_else_s_plan(extractor
     assert ("Hamas", "prisoners", "accept") in found
     assert ("Hamas", "prisoners", "offer") not in found  # the plan is the mediators'
     assert ("United States", "peace_agreement", "offer") not in found  # "the group" is not Trump's side
+
+
+def test_ready_to_sign_the_treaty_once_is_a_conditional_offer(extractor):
+    found = positions_of(
+        extractor,
+        "Serbian President Aleksandar Vucic said Serbia was ready to sign the treaty once Kosovo "
+        "created the association of Serb-majority municipalities.",
+    )
+    offers = [p for p in found if (p.actor, p.issue, p.stance) == ("Serbia", "peace_agreement", "offer")]
+    assert offers and offers[0].conditional

@@ -86,6 +86,11 @@ class EventFinder:
                 continue  # background ("after Israel struck the airport"), not a dated event of the talks
             if kind == "meeting" and place and self.summits:
                 kind = "summit"  # the article calls the leaders' meeting a summit elsewhere
+            if place and parties:
+                host = self.actors.of_name(place.split(",")[0])
+                # "met in Abu Dhabi": the host city's state is where, not who (unless named too)
+                if host is not None and not self._named_apart(sent, host.party, place):
+                    parties = [p for p in parties if p != host.party]
             participants = people or parties
             if not participants or not (date or place):
                 continue
@@ -125,6 +130,16 @@ class EventFinder:
         return tok is not None and any(
             c.dep_ == "aux" and c.lower_ in ("will", "would", "'ll", "shall") for c in tok.children
         )
+
+    def _named_apart(self, sent: Span, party: str, place: str) -> bool:
+        """Whether ``party`` is named in the sentence other than by the place itself."""
+        for ent in sent.ents:
+            if ent.label_ not in ("GPE", "NORP", "ORG") or ent.text in place:
+                continue
+            actor = self.actors.of_name(ent.text)
+            if actor is not None and actor.party == party:
+                return True
+        return False
 
     def _year_of_trigger(self, sent: Span) -> str | None:
         """ "their 2018 Helsinki summit": a year that modifies the trigger noun dates the event."""
