@@ -161,13 +161,14 @@ def test_event_place_is_tied_to_the_event_not_to_any_place_in_the_sentence(extra
         extractor,
         "People briefed on the talks said Baku wanted Armenia to pull back from the border villages "
         "in the Tavush region. Armenia and Azerbaijan held talks on Monday in the Kazakh city of Almaty. "
-        "Their 2023 Brussels meeting had ended without a deal.",
+        "The 2023 Brussels meeting between Armenia and Azerbaijan had ended without a deal.",
         date="2025-05-14",
     )
     places = {(e.type, e.place) for e in ex.events}
     assert ("talks", "Tavush") not in places and not any(p and "Tavush" in p for _t, p in places)
     talks = [e for e in ex.events if e.type == "talks"]
     assert talks and talks[0].place == "Almaty" and talks[0].date == "2025-05-12"
+    assert set(talks[0].participants) == {"Armenia", "Azerbaijan"}
     old = [e for e in ex.events if e.place == "Brussels"]
     assert old and old[0].date == "2023"
 

@@ -24,6 +24,7 @@ from detente.records import Event, Evidence
 
 PLACE_LABELS = ("GPE", "LOC", "FAC")
 PLACE_PREPS = ("in", "at", "during")
+PLACE_NOUNS = ("city", "capital", "town", "resort", "port", "village", "region", "province")
 CARRY_SENTENCES = 3
 # A cheap test before the date resolver: digits, month or weekday names, relative words.
 MAY_HOLD_DATE = re.compile(
@@ -87,10 +88,10 @@ class EventFinder:
             if kind == "meeting" and place and self.summits:
                 kind = "summit"  # the article calls the leaders' meeting a summit elsewhere
             if place and parties:
-                host = self.actors.of_name(place.split(",")[0])
-                # "met in Abu Dhabi": the host city's state is where, not who (unless named too)
-                if host is not None and not self._named_apart(sent, host.party, place):
-                    parties = [p for p in parties if p != host.party]
+                # "met in Abu Dhabi", "in the Kazakh city of Almaty": the host's state is where,
+                # not who (unless named apart from the place too)
+                hosts = {p for p in self._place_parties(sent, place) if not self._named_apart(sent, p, place)}
+                parties = [p for p in parties if p not in hosts]
             participants = people or parties
             if not participants or not (date or place):
                 continue
@@ -131,11 +132,26 @@ class EventFinder:
             c.dep_ == "aux" and c.lower_ in ("will", "would", "'ll", "shall") for c in tok.children
         )
 
+    def _place_parties(self, sent: Span, place: str) -> set[str]:
+        """Parties named by the place itself or by words that qualify it ("the Kazakh city of")."""
+        out: set[str] = set()
+        host = self.actors.of_name(place.split(",")[0])
+        if host is not None:
+            out.add(host.party)
+        for ent in sent.ents:
+            if ent.label_ in ("GPE", "NORP") and ent.root.head.lower_ in PLACE_NOUNS:
+                actor = self.actors.of_name(ent.text)
+                if actor is not None:
+                    out.add(actor.party)
+        return out
+
     def _named_apart(self, sent: Span, party: str, place: str) -> bool:
         """Whether ``party`` is named in the sentence other than by the place itself."""
         for ent in sent.ents:
             if ent.label_ not in ("GPE", "NORP", "ORG") or ent.text in place:
                 continue
+            if ent.root.head.lower_ in PLACE_NOUNS:
+                continue  # "the Kazakh city of Almaty": still the place
             actor = self.actors.of_name(ent.text)
             if actor is not None and actor.party == party:
                 return True
