@@ -108,9 +108,29 @@ def expected_utilities(
     return np.where(pair, e, 0.0)
 
 
-def risk_exponents(e: np.ndarray, valid: np.ndarray, pair: np.ndarray) -> np.ndarray:
+def security(
+    d: np.ndarray,
+    x: np.ndarray,
+    s: np.ndarray,
+    prob: np.ndarray,
+    mu: np.ndarray,
+    span: np.ndarray,
+    contest: np.ndarray,
+    p: EUParams,
+) -> np.ndarray:
+    """S[b, k] = sum_j E_jk with every risk exponent 1 (Scholz et al. 2011, section 5).
+
+    With r = 1, U^s = 2d, U^f = -2d and U^sq = 0, so for Q = 1 the sum needs no (actors x
+    actors) utility array: S_k = 2 sum_j d_jk - 4 s_k sum_j d_jk (1 - P_jk), over contests.
+    """
+    if p.q < 1.0:
+        return expected_utilities(d, x, s, prob, mu, span, None, contest, p).sum(axis=1)
+    dc = np.where(contest, d, 0.0)
+    return 2.0 * dc.sum(axis=1) - 4.0 * s * (dc * (1.0 - prob)).sum(axis=1)
+
+
+def risk_exponents(sec: np.ndarray, valid: np.ndarray) -> np.ndarray:
     """r_i from each actor's security S_i = sum_j E_ji (Scholz et al. 2011, section 5)."""
-    sec = np.where(pair, e, 0.0).sum(axis=1)  # S[b, k] = sum_j E[b, j, k]
     hi = np.max(np.where(valid, sec, -np.inf), axis=1, keepdims=True)
     lo = np.min(np.where(valid, sec, np.inf), axis=1, keepdims=True)
     spread = hi - lo
@@ -181,27 +201,31 @@ def win_probabilities(x: np.ndarray, w: np.ndarray, pair: np.ndarray) -> np.ndar
     return np.where(pair, prob, 0.0)
 
 
-def new_positions(x: np.ndarray, e: np.ndarray, pair: np.ndarray) -> np.ndarray:
-    """Each actor's position after taking the offer that moves it least (or none)."""
+def new_positions(
+    x: np.ndarray, e: np.ndarray, pair: np.ndarray, gap: np.ndarray | None = None
+) -> np.ndarray:
+    """Each actor's position after taking the offer that moves it least (or none); ``gap`` is
+    |x_i - x_j| when the caller has it."""
+    if gap is None:
+        gap = np.abs(x[:, :, None] - x[:, None, :])
     e_ij = e  # i -> j
     e_ji = np.swapaxes(e, 1, 2)
-    xi, xj = x[:, :, None], x[:, None, :]
     challenge = pair & (e_ij > TIE)
-    conflict = challenge & (e_ji > TIE) & (e_ij > e_ji + TIE)
-    yields = challenge & (e_ji <= TIE)
-    capitulate = yields & (np.abs(e_ji) >= e_ij - TIE)
-    compromise = yields & ~capitulate
+    full = challenge & (  # conflict lost, or capitulation: j moves all the way to x_i
+        ((e_ji > TIE) & (e_ij > e_ji + TIE)) | ((e_ji <= TIE) & (np.abs(e_ji) >= e_ij - TIE))
+    )
+    compromise = challenge & (e_ji <= TIE) & ~full
     with np.errstate(invalid="ignore", divide="ignore"):
-        share = np.where(compromise, np.abs(e_ji) / np.where(compromise, e_ij, 1.0), 0.0)
-    target = np.where(conflict | capitulate, xi, xj + (xi - xj) * share)
-    offered = conflict | capitulate | compromise
-    move = np.where(offered, np.abs(target - xj), np.inf)
+        share = np.where(full, 1.0, np.where(compromise, np.abs(e_ji) / np.where(compromise, e_ij, 1.0), 0.0))
+    move = np.where(full | compromise, gap * share, np.inf)
     least = move <= move.min(axis=1, keepdims=True) + TIE
     best = np.argmax(least, axis=1)  # the sender i whose offer moves j least (lowest i on ties)
     rows = np.arange(x.shape[0])[:, None]
     cols = np.arange(x.shape[1])[None, :]
-    any_offer = np.isfinite(move[rows, best, cols])
-    return np.where(any_offer, target[rows, best, cols], x)
+    sender = x[rows, best]
+    taken = share[rows, best, cols]
+    moved = np.where(full[rows, best, cols], sender, x + (sender - x) * taken)
+    return np.where(np.isfinite(move[rows, best, cols]), moved, x)
 
 
 BUCKET = 4  # issues are batched with others of about as many actors (widths rounded up to this)
@@ -267,15 +291,15 @@ def _run_packed(
         active, xa, va, wa, span = active[keep], xa[keep], va[keep], wa[keep], span[keep]
         if active.size == 0:
             break
-        contest = pair[active] & (np.abs(xa[:, :, None] - xa[:, None, :]) > TIE)
+        gap = np.abs(xa[:, :, None] - xa[:, None, :])  # |x_i - x_j|
+        contest = pair[active] & (gap > TIE)
         mu = weighted_median_rows(xa, wa, va)
         prob = win_probabilities(xa, wa, contest)
         sa = s[active]
-        d = np.abs(xa[:, :, None] - xa[:, None, :]) / span[:, None, None]
-        e = expected_utilities(d, xa, sa, prob, mu, span, None, contest, p)
-        r = risk_exponents(e, va, pair[active])
+        d = gap / span[:, None, None]
+        r = risk_exponents(security(d, xa, sa, prob, mu, span, contest, p), va)
         e = expected_utilities(d, xa, sa, prob, mu, span, r, contest, p)
-        moved = new_positions(xa, e, contest)
+        moved = new_positions(xa, e, contest, gap)
         x[active] = moved
         active = active[np.any(moved != xa, axis=1)]
     if p.outcome == "mean":
