@@ -54,12 +54,12 @@ def test_same_day_keeps_the_most_confident_and_analysts_are_left_out():
     assert [r.stance for r in with_analysts.days] == ["accept", "reject"] and len(with_analysts.shifts) == 1
 
 
-def test_examples_timeline_has_a_real_shift(tmp_path, examples_dir):
+def test_examples_timeline_has_a_real_shift(db_url, examples_dir):
     from detente.config import Settings
     from detente.pipeline import ingest
     from detente.store import Store
 
-    with Store(str(tmp_path / "ex.db")) as store:
+    with Store(db_url) as store:
         report = ingest([str(examples_dir)], store, Settings())
         assert report.stored >= 12 and report.duplicates == 0
         again = ingest([str(examples_dir)], store, Settings())

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from difflib import SequenceMatcher
 from pathlib import Path
@@ -12,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import create_engine, event, func, insert, select
 from sqlalchemy import text as sql_text
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import IntegrityError
 
 from detente.records import Extraction, Person, Problem
@@ -36,6 +38,8 @@ from detente.store.rows import (
     SearchHit,
 )
 
+WRITE_LOCK = 0x64E7E47E  # the advisory lock key PostgreSQL writers take in turn
+
 
 def person_key(name: str) -> str:
     """Case-, accent- and punctuation-free key of a person's name."""
@@ -55,8 +59,19 @@ def same_person(a: str, b: str) -> bool:
     return ta[-1] == tb[-1] or SequenceMatcher(None, ta[-1], tb[-1]).ratio() >= 0.8
 
 
-def _url(db: str) -> str:
-    return db if "://" in db else f"sqlite:///{Path(db).expanduser()}"
+def database_url(db: str) -> str:
+    """A SQLAlchemy URL for a file path or URL; ``postgresql://`` and ``postgres://`` use psycopg 3."""
+    if "://" not in db:
+        return f"sqlite:///{Path(db).expanduser()}"
+    for plain in ("postgresql://", "postgres://"):
+        if db.startswith(plain):
+            return "postgresql+psycopg://" + db[len(plain) :]
+    return db
+
+
+def describe_url(url: str) -> str:
+    """The URL without its password, for messages."""
+    return make_url(url).render_as_string(hide_password=True) if "://" in url else url
 
 
 def _now() -> str:
@@ -64,25 +79,43 @@ def _now() -> str:
 
 
 class Store:
-    """Documents and everything extracted from them, in SQLite (default) or any SQLAlchemy URL."""
+    """Documents and everything extracted from them, in SQLite (default) or PostgreSQL.
+
+    Several processes may write to one database at once (two ingests, a Dask run beside a
+    command-line one): each document is written in one transaction, and writing transactions
+    take turns (PostgreSQL: a transaction-level advisory lock; SQLite: ``BEGIN IMMEDIATE``), so
+    the check for an already stored document and the merging of people into earlier ones see
+    every committed document. Extraction, the slow part, runs outside of these turns.
+    """
 
     def __init__(self, db: str) -> None:
-        self.url = _url(db)
-        self.engine: Engine = create_engine(self.url, future=True)
-        self.sqlite = self.engine.dialect.name == "sqlite"
+        self.url = database_url(db)
+        self.sqlite = self.url.startswith("sqlite")
         if self.sqlite:
-            event.listen(self.engine, "connect", _sqlite_pragmas)
-        with self.engine.begin() as conn:
+            self.engine: Engine = create_engine(self.url)
+            event.listen(self.engine, "connect", _sqlite_connect)
+            event.listen(self.engine, "begin", _sqlite_begin)
+        else:
+            self.engine = create_engine(self.url, pool_pre_ping=True)
+        self.writer = self.engine.execution_options(detente_write=True)
+        with self._write() as conn:
             s.metadata.create_all(conn)
             for table in s.metadata.sorted_tables:  # indexes added since a store was made
                 for index in table.indexes:
                     index.create(conn, checkfirst=True)
             for name in s.RETIRED_INDEXES:  # superseded by a wider index: only slows writes
                 conn.execute(sql_text(f"DROP INDEX IF EXISTS {name}"))
-            if self.sqlite:
-                fulltext.create_sqlite(conn)
+            fulltext.create(conn)
             if conn.execute(select(s.meta.c.value).where(s.meta.c.key == "schema_version")).first() is None:
                 conn.execute(insert(s.meta).values(key="schema_version", value=str(s.SCHEMA_VERSION)))
+
+    @contextmanager
+    def _write(self) -> Iterator[Connection]:
+        """A writing transaction, taken in turn with every other writer of the database."""
+        with self.writer.begin() as conn:
+            if not self.sqlite:
+                conn.execute(sql_text("SELECT pg_advisory_xact_lock(:k)"), {"k": WRITE_LOCK})
+            yield conn
 
     def __enter__(self) -> Store:
         return self
@@ -104,7 +137,7 @@ class Store:
     def add(self, extraction: Extraction) -> bool:
         """Store one document and its extractions in one transaction; False if already stored."""
         try:
-            with self.engine.begin() as conn:
+            with self._write() as conn:
                 return self._add(conn, extraction)
         except IntegrityError:
             if self.has(extraction.document.doc_id):
@@ -129,22 +162,23 @@ class Store:
                 ingested_at=_now(),
             )
         ).inserted_primary_key[0]
-        if self.sqlite:
-            fulltext.index_sqlite(conn, doc_row, doc.title, doc.text)
+        fulltext.index(conn, doc_row, doc.title, doc.text)
         person_ids: dict[str, int] = {}
         for person in ex.people:
             pid = self._person_id(conn, person)
+            merged = pid in person_ids.values()  # two spellings of one person in this document
             person_ids[person.name] = pid
-            conn.execute(
-                insert(s.person_roles).values(
-                    person_id=pid,
-                    document_id=doc_row,
-                    name_in_document=person.name,
-                    role=person.role,
-                    org=person.org,
-                    party=person.party,
+            if not merged:
+                conn.execute(
+                    insert(s.person_roles).values(
+                        person_id=pid,
+                        document_id=doc_row,
+                        name_in_document=person.name,
+                        role=person.role,
+                        org=person.org,
+                        party=person.party,
+                    )
                 )
-            )
             if person.mentions:
                 conn.execute(
                     insert(s.mentions),
@@ -222,12 +256,18 @@ class Store:
         )
 
     def record_problem(self, problem: Problem) -> None:
-        with self.engine.begin() as conn:
-            conn.execute(
-                insert(s.problems).values(
-                    source=problem.source, stage=problem.stage, reason=problem.reason, at=_now()
-                )
+        """Log an input that could not be used; the same problem seen again only updates its time."""
+        p = s.problems
+        with self._write() as conn:
+            same = (
+                (p.c.source == problem.source) & (p.c.stage == problem.stage) & (p.c.reason == problem.reason)
             )
+            if conn.execute(p.update().where(same).values(at=_now())).rowcount == 0:
+                conn.execute(
+                    insert(p).values(
+                        source=problem.source, stage=problem.stage, reason=problem.reason, at=_now()
+                    )
+                )
 
     # ---- reading ----------------------------------------------------------------------------
     def documents(self, limit: int | None = None) -> list[DocumentRow]:
@@ -257,10 +297,8 @@ class Store:
         return DocumentRow(**r._mapping) if r else None
 
     def search(self, query: str, limit: int = 20) -> list[SearchHit]:
-        if not self.sqlite:
-            raise NotImplementedError("full-text search is implemented for SQLite so far")
         with self.engine.connect() as conn:
-            return [SearchHit(**r) for r in fulltext.search_sqlite(conn, query, limit)]
+            return [SearchHit(**r) for r in fulltext.search(conn, query, limit)]
 
     def quotes(
         self, speaker: str | None = None, doc_id: str | None = None, limit: int | None = None
@@ -485,7 +523,8 @@ def _record_values(doc_row: int, record: Any, table: Any) -> dict[str, Any]:
     return values
 
 
-def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+def _sqlite_connect(dbapi_conn: Any, _record: Any) -> None:
+    dbapi_conn.isolation_level = None  # transactions begin in _sqlite_begin, not in the driver
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA foreign_keys=ON")
@@ -494,3 +533,8 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.execute("PRAGMA cache_size=-32000")  # 32 MB of pages per connection: pages read often stay
     cur.execute("PRAGMA mmap_size=268435456")  # reads through the OS page cache, without copies
     cur.close()
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    """Writers take the write lock when they begin (so two never deadlock upgrading a read lock)."""
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("detente_write") else "BEGIN")
