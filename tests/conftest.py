@@ -66,3 +66,35 @@ def db_url(request, tmp_path) -> str:
     if request.param == "sqlite":
         return str(tmp_path / "t.db")
     return request.getfixturevalue("pg_url")
+
+
+@pytest.fixture(scope="session")
+def reliability_log():
+    """Record a figure for `make reliability`'s summary line (a JSON file named by
+    $DETENTE_RELIABILITY_LOG; nothing is written when it is unset)."""
+    import json
+    import os
+
+    path = os.environ.get("DETENTE_RELIABILITY_LOG")
+
+    def record(key: str, value: object) -> None:
+        if not path:
+            return
+        log = Path(path)
+        data = json.loads(log.read_text()) if log.exists() else {}
+        data[key] = value
+        log.parent.mkdir(parents=True, exist_ok=True)
+        log.write_text(json.dumps(data, indent=1))
+
+    return record
+
+
+@pytest.fixture(scope="session")
+def detente_cli() -> list[str]:
+    """The command that runs detente's CLI in this environment."""
+    import sys
+
+    script = Path(sys.executable).parent / "detente"
+    return (
+        [str(script)] if script.exists() else [sys.executable, "-c", "from detente.cli import main; main()"]
+    )

@@ -17,7 +17,7 @@ from detente.extract.events import EventFinder
 from detente.extract.gazetteer import Gazetteer
 from detente.extract.lexicon import load_lexicon
 from detente.extract.mentions import Resolver
-from detente.extract.nlp import load_nlp, parse_many
+from detente.extract.nlp import load_nlp, paragraphs, parse_many
 from detente.extract.people import PeopleFinder
 from detente.extract.positions import PositionFinder
 from detente.extract.quotes import QuoteFinder
@@ -60,28 +60,42 @@ class Extractor:
                 yield self.from_doc(document, doc)
 
     def extract_each(self, documents: Iterable[Document]) -> Iterator[Extraction | Problem]:
-        """Like ``extract_many``, but a document that makes the extractors fail becomes a Problem
-        (logged with its traceback) and the others go on."""
+        """Like ``extract_many``, but a document the extractors cannot take becomes a Problem (a
+        paragraph over the parser's length limit, or an error, logged with its traceback) and
+        the others go on, in order."""
         it = iter(documents)
+        limit = self.nlp.max_length
         while chunk := list(islice(it, CHUNK)):
-            try:
-                docs = list(
-                    parse_many(
-                        self.nlp, (d.text for d in chunk), self.settings.batch_size, self.settings.n_process
-                    )
+            refused: dict[int, Problem] = {}
+            for i, document in enumerate(chunk):
+                longest = max((len(p) for p in paragraphs(document.text)), default=0)
+                if longest > limit:
+                    reason = f"a paragraph of {longest:,} characters is over the parser's limit of {limit:,}"
+                    log.warning("skipped %s: %s", document.source, reason)
+                    refused[i] = Problem(document.source, reason, "extract")
+            parsed = self._extract_chunk([d for i, d in enumerate(chunk) if i not in refused])
+            for i in range(len(chunk)):
+                yield refused[i] if i in refused else next(parsed)
+
+    def _extract_chunk(self, chunk: list[Document]) -> Iterator[Extraction | Problem]:
+        try:
+            docs = list(
+                parse_many(
+                    self.nlp, (d.text for d in chunk), self.settings.batch_size, self.settings.n_process
                 )
-            except Exception:  # one text broke the parser: parse one by one to find it
-                if len(chunk) == 1:
-                    yield _failed(chunk[0], "parsing")
-                    continue
-                for document in chunk:
-                    yield from self.extract_each([document])
-                continue
-            for document, doc in zip(chunk, docs, strict=True):
-                try:
-                    yield self.from_doc(document, doc)
-                except Exception:
-                    yield _failed(document, "extraction")
+            )
+        except Exception:  # one text broke the parser: parse one by one to find it
+            if len(chunk) == 1:
+                yield _failed(chunk[0], "parsing")
+                return
+            for document in chunk:
+                yield from self._extract_chunk([document])
+            return
+        for document, doc in zip(chunk, docs, strict=True):
+            try:
+                yield self.from_doc(document, doc)
+            except Exception:
+                yield _failed(document, "extraction")
 
     def from_doc(self, document: Document, doc: Doc) -> Extraction:
         """Run the rule extractors over an already parsed document."""
