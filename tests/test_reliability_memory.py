@@ -10,6 +10,7 @@ $DETENTE_MEMORY_ARTICLES and $DETENTE_MEMORY_WORKERS change the size and the wor
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 import subprocess
@@ -31,10 +32,8 @@ LIMIT_MB = 1536
 def tree_rss_mb(proc: psutil.Process) -> float:
     total = 0
     for p in [proc, *proc.children(recursive=True)]:
-        try:
+        with contextlib.suppress(psutil.Error):  # a process that just ended
             total += p.memory_info().rss
-        except psutil.Error:
-            pass
     return total / 2**20
 
 
