@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DB ?= demo/detente.db
 
-.PHONY: demo test test-all test-browser lint format eval bench clean-demo
+.PHONY: demo test test-all test-browser lint format eval bench clean-demo reliability
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -50,3 +50,17 @@ eval: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/detente bench throughput
+
+# Crash, concurrency, bad-input, load and memory tests plus the Dask benchmark; ends with a
+# one-line summary. Heavy (about 10-15 minutes on 2 cores): not part of `make test`.
+RELIABILITY_LOG := build/reliability.json
+reliability: $(STAMP)
+	@mkdir -p build && rm -f $(RELIABILITY_LOG) build/dask.json
+	@start=$$(date +%s); \
+	DETENTE_RELIABILITY_LOG=$(abspath $(RELIABILITY_LOG)) DETENTE_FUZZ_EXAMPLES=$${DETENTE_FUZZ_EXAMPLES:-300} \
+		$(BIN)/python -m pytest -q -m reliability -o addopts="" --strict-markers \
+		tests/test_ingest_fuzz.py tests/test_cluster.py tests/test_reliability_crash.py \
+		tests/test_reliability_load.py tests/test_reliability_memory.py; status=$$?; \
+	$(BIN)/detente bench dask --articles 200 --json > build/dask.json || status=1; \
+	echo "reliability took $$(( $$(date +%s) - start )) s"; \
+	$(BIN)/python tests/reliability_summary.py $(RELIABILITY_LOG) build/dask.json; exit $$status

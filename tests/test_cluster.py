@@ -71,6 +71,7 @@ def test_a_failed_batch_becomes_problems_and_the_rest_goes_on():
 
 
 @pytest.mark.slow
+@pytest.mark.reliability
 def test_two_workers_store_what_one_process_stores(tmp_path, examples_dir):
     from detente.pipeline import ingest
     from detente.store import Store

@@ -33,6 +33,7 @@ from detente.store.snapshot import by_document, snapshot
 BAD = Path(__file__).parent / "fixtures" / "ingest" / "bad"
 EXAMPLES = int(os.environ.get("DETENTE_FUZZ_EXAMPLES", "10"))
 SETTINGS = Settings(http_timeout=0.5)
+pytestmark = pytest.mark.reliability  # in `make test` too (few examples), and in `make reliability`
 TRIED = {"inputs": 0, "examples": 0}
 
 

@@ -22,7 +22,7 @@ import pytest
 
 from detente.bench.corpus import write_corpus
 
-pytestmark = [pytest.mark.slow, pytest.mark.reliability]
+pytestmark = [pytest.mark.slow, pytest.mark.reliability, pytest.mark.timeout(1800)]
 
 ARTICLES = int(os.environ.get("DETENTE_MEMORY_ARTICLES", "10000"))
 WORKERS = int(os.environ.get("DETENTE_MEMORY_WORKERS", "0"))
