@@ -95,7 +95,7 @@ class DaskRunner:
                 threads_per_worker=1,
                 processes=True,
                 host="127.0.0.1",
-                dashboard_address=None,
+                dashboard_address="127.0.0.1:0",  # Dask's status server: loopback, any free port
                 silence_logs=logging.WARNING,
             )
             self.client = Client(self.cluster)

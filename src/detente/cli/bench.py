@@ -159,6 +159,7 @@ def dask_bench(
     ] = None,
     articles: Annotated[int, typer.Option(min=1, help="How many generated articles.")] = 300,
     workers: Annotated[str, typer.Option(help="Worker counts to time, comma-separated.")] = "1,2",
+    repeat: Annotated[int, typer.Option(min=1, help="Alternating rounds; the best run of each counts.")] = 2,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Ingest throughput on 1, 2, ... Dask workers against one process, and memory per worker."""
@@ -171,7 +172,7 @@ def dask_bench(
     with tempfile.TemporaryDirectory(prefix="detente-articles-") as tmp:
         inputs = texts or [str(p) for p in write_corpus(Path(tmp), articles, per_file=100)]
         with err.status(f"Ingesting in one process, then on {', '.join(map(str, counts))} Dask workers..."):
-            result = measure(inputs, counts)
+            result = measure(inputs, counts, repeat=repeat)
     if as_json:
         print(json.dumps(result))
         return
@@ -183,7 +184,7 @@ def dask_bench(
         "vs in-process",
         "vs 1 worker",
         "peak RSS per worker (MB)",
-        title=f"ingest of {result['documents']} articles ({result['words']:,} words)",
+        title=f"ingest of {result['documents']} articles ({result['words']:,} words), best of {result['repeat']}",
     )
     for r in result["runs"]:
         table.add_row(
@@ -198,5 +199,6 @@ def dask_bench(
     out.print(table)
     out.print(
         f"same rows stored by every run: {result['identical']}; "
-        f"peak RSS of this process: {result['main_peak_rss_mb']} MB"
+        f"peak RSS of this process: {result['main_peak_rss_mb']} MB; two CPU-bound processes ran "
+        f"{' / '.join(map(str, result['cpu_speedup_2_processes']))}x as fast as one (before / after; 2 = idle cores)"
     )
