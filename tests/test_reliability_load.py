@@ -57,7 +57,7 @@ def fill(path: str, values: dict[str, list[str]]) -> list[str]:
 
 
 def api_paths(base: str, values: dict[str, list[str]]) -> list[str]:
-    spec = httpx.get(f"{base}/openapi.json", timeout=30).json()
+    spec = httpx.get(f"{base}/api/openapi.json", timeout=30).json()
     paths = []
     for path, ops in spec.get("paths", {}).items():
         get = ops.get("get")
@@ -114,7 +114,7 @@ def test_fifty_clients_for_a_minute_without_errors(reference_db, reliability_log
         deadline = time.monotonic() + 90
         while True:
             try:
-                if httpx.get(f"{base}/openapi.json", timeout=2).status_code == 200:
+                if httpx.get(f"{base}/api/openapi.json", timeout=2).status_code == 200:
                     break
             except httpx.HTTPError:
                 pass

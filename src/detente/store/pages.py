@@ -15,7 +15,9 @@ from operator import itemgetter
 
 from sqlalchemy import String, and_, bindparam, cast, distinct, func, select, tuple_
 from sqlalchemy.engine import Connection
-from sqlalchemy.sql import Select
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql import Select, operators
+from sqlalchemy.sql.elements import UnaryExpression
 
 from detente.store import schema as s
 from detente.store.rows import (
@@ -115,10 +117,25 @@ def _positions(conn: Connection, stmt: Select) -> list[PositionRow]:
     return [PositionRow(**r._mapping) for r in conn.execute(stmt)]
 
 
+class NewestFirst(UnaryExpression):
+    """``column DESC``, undated last on every database: SQLite sorts NULL lowest, so plain DESC
+    (which an index on the column can give without a sort); PostgreSQL sorts NULL highest, so
+    ``NULLS LAST`` there."""
+
+    inherit_cache = True
+
+    def __init__(self, column) -> None:
+        super().__init__(column, modifier=operators.desc_op, wraps_column_expression=False)
+
+
+@compiles(NewestFirst, "postgresql")
+def _newest_postgresql(element: NewestFirst, compiler, **kw) -> str:
+    return compiler.visit_unary(element, **kw) + " NULLS LAST"
+
+
 def newest(column):
-    """Newest first, undated last: plain DESC (SQLite sorts NULL lowest), so an index on the
-    column can give the order without a sort."""
-    return column.desc()
+    """Newest first, undated last (see ``NewestFirst``)."""
+    return NewestFirst(column)
 
 
 def _like_escaped(text: str) -> str:
@@ -222,6 +239,7 @@ def _build(name: str) -> Select:
                 select(r.c.person_id, r.c.role, r.c.org, func.count().label("n"))
                 .where(_any_of(r.c.person_id))
                 .group_by(r.c.person_id, r.c.role, r.c.org)
+                .order_by(r.c.person_id, r.c.role.nulls_first(), r.c.org.nulls_first())  # ties alike anywhere
             )
         case "mentions_of":
             return select(m.c.person_id, func.count()).where(_any_of(m.c.person_id)).group_by(m.c.person_id)
