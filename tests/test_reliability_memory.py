@@ -87,4 +87,4 @@ def test_ingest_of_10000_articles_streams(tmp_path, detente_cli, reliability_log
     reliability_log("memory", figures)
     assert figures["peak_rss_mb"] < LIMIT_MB, figures
     if early:  # no growth with the number of documents, beyond allocator noise
-        assert peak_tree - max(early) < 150, figures
+        assert peak_tree - max(early) < 250, figures

@@ -31,23 +31,27 @@ def is_loopback(url: str) -> bool:
         return False
 
 
+def _nearest_rank(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(q / 100 * len(ordered)) - 1)]
+
+
 @dataclass(slots=True)
 class LoadResult:
     clients: int
     seconds: float
     latencies_ms: list[float] = field(default_factory=list)
     errors: Counter[str] = field(default_factory=Counter)
-    by_path: Counter[str] = field(default_factory=Counter)
+    by_path: dict[str, list[float]] = field(default_factory=dict)  # latencies per path
 
     @property
     def requests(self) -> int:
         return len(self.latencies_ms)
 
     def percentile(self, q: float) -> float:
-        if not self.latencies_ms:
-            return float("nan")
-        ordered = sorted(self.latencies_ms)
-        return ordered[max(0, math.ceil(q / 100 * len(ordered)) - 1)]
+        return _nearest_rank(self.latencies_ms, q)
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -62,6 +66,12 @@ class LoadResult:
             "p99_ms": round(self.percentile(99), 1),
             "max_ms": round(max(self.latencies_ms, default=float("nan")), 1),
             "paths": len(self.by_path),
+            "slowest_paths_p95_ms": dict(
+                sorted(
+                    ((p, round(_nearest_rank(v, 95), 1)) for p, v in self.by_path.items()),
+                    key=lambda kv: -kv[1],
+                )[:3]
+            ),
         }
 
 
@@ -89,8 +99,9 @@ async def _load(
                     result.errors[f"HTTP {response.status_code} {path}"] += 1
             except httpx.HTTPError as e:
                 result.errors[type(e).__name__] += 1
-            result.latencies_ms.append((time.perf_counter() - t0) * 1000)
-            result.by_path[path] += 1
+            elapsed = (time.perf_counter() - t0) * 1000
+            result.latencies_ms.append(elapsed)
+            result.by_path.setdefault(path, []).append(elapsed)
 
     start = time.perf_counter()
     async with httpx.AsyncClient(base_url=base_url, timeout=timeout, limits=limits) as http:
