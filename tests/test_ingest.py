@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import json
 from pathlib import Path
 
@@ -264,3 +265,28 @@ def test_inputs_may_be_paths_and_iterables_are_lazy(tmp_path):
     (tmp_path / "a.txt").write_text(ARTICLE)
     items = iter_raw(iter([tmp_path / "a.txt"]), Settings())  # a Path, not a str
     assert next(items).name == "a.txt"
+
+
+def test_jsonl_batch_is_read_line_by_line_with_the_limit_per_line(tmp_path):
+    """An archive bigger than the file limit is read, one line at a time; only an over-long line
+    is refused, and the lines after it are read."""
+    batch = tmp_path / "archive.jsonl"
+    lines = [json.dumps({"id": f"a{i}", "text": f"{ARTICLE} Round {i}."}) for i in range(20)]
+    lines.insert(5, json.dumps({"id": "huge", "text": "word " * 2000}))
+    batch.write_bytes(codecs.BOM_UTF8 + "\n".join(lines).encode() + b"\r\n\n")
+    settings = Settings(max_file_bytes=2000)
+    assert batch.stat().st_size > 2 * settings.max_file_bytes
+    items = list(iter_raw([str(batch)], settings))
+    docs = [i for i in items if isinstance(i, RawDocument)]
+    problems = [i for i in items if isinstance(i, Problem)]
+    assert [d.name for d in docs] == [f"a{i}" for i in range(20)]
+    assert [(p.source.rsplit("#", 1)[1], p.reason) for p in problems] == [
+        ("6", "line 6 is over the 2,000-byte limit")
+    ]
+    latin = tmp_path / "latin.jsonl"
+    latin.write_bytes(json.dumps({"text": "Trêve à Genève. " + ARTICLE}, ensure_ascii=False).encode("cp1252"))
+    (item,) = iter_raw([str(latin)], Settings())
+    assert "Genève" in item.body
+    binary = tmp_path / "binary.jsonl"
+    binary.write_bytes(b"\x00\x01" * 5000)
+    assert [p.reason for p in iter_raw([str(binary)], Settings())] == ["binary data (NUL bytes), not text"]

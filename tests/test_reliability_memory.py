@@ -1,6 +1,6 @@
 """Streaming memory: `detente ingest` of 10,000 generated articles stays under 1.5 GB.
 
-The articles (short ones, ``brief=True``, in JSONL files of 1,000) go through the real CLI in a
+The articles (short ones, ``brief=True``, in one JSONL file) go through the real CLI in a
 subprocess. The resident memory of its whole process tree (with --workers, the Dask scheduler
 and workers too) is sampled every 0.2 s; the kernel's own peak for the ingest process comes
 from ``wait4``. Memory that does not grow with the number of documents is what streaming
@@ -47,7 +47,7 @@ def stored(db) -> int:
 
 def test_ingest_of_10000_articles_streams(tmp_path, detente_cli, reliability_log):
     corpus = tmp_path / "corpus"
-    write_corpus(corpus, ARTICLES, per_file=1000, brief=True)
+    write_corpus(corpus, ARTICLES, per_file=ARTICLES, brief=True)  # one JSONL archive, read line by line
     db = tmp_path / "big.db"
     cmd = [*detente_cli, "ingest", str(corpus), "--db", str(db)]
     if WORKERS:

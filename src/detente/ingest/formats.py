@@ -6,13 +6,15 @@ The kind comes from the suffix or media type first and a sniff of the content se
 
 from __future__ import annotations
 
+import codecs
 import json
 import logging
 import os
 import re
 from collections.abc import Iterator
+from typing import BinaryIO
 
-from detente.ingest.decode import NotText, declared_encoding, decode
+from detente.ingest.decode import NotText, bom_encoding, declared_encoding, decode, looks_binary
 from detente.ingest.feeds import looks_like_feed, parse_feed
 from detente.records import Problem, RawDocument
 
@@ -94,6 +96,55 @@ def parse_batch(text: str, source: str) -> Iterator[RawDocument | Problem]:
         except (ValueError, RecursionError) as e:  # JSONDecodeError is a ValueError
             msg = e.msg if isinstance(e, json.JSONDecodeError) else type(e).__name__
             yield Problem(where, f"line {n} is not JSON ({msg})")
+
+
+def streams(head: bytes, suffix: str) -> bool:
+    """Whether a file is read line by line rather than whole: JSONL batches in an 8-bit encoding
+    (UTF-16/32 lines cannot be split on newline bytes)."""
+    return suffix in BATCH_SUFFIXES and bom_encoding(head) not in ("utf-16", "utf-32")
+
+
+def stream_batch(f: BinaryIO, source: str, max_line_bytes: int) -> Iterator[RawDocument | Problem]:
+    """A JSONL batch read one line at a time, so an archive of any size takes little memory;
+    each line is decoded on its own and may be up to ``max_line_bytes`` long."""
+    head = f.read(65536)
+    f.seek(0)
+    if not head.strip():
+        yield Problem(source, "no text, only white space")
+        return
+    why = looks_binary(head)
+    if why:
+        yield Problem(source, why)
+        return
+    base = os.path.basename(source)
+    for n, line in enumerate(_lines(f, max_line_bytes), 1):
+        where = f"{source}#{n}"
+        if line is None:
+            yield Problem(where, f"line {n} is over the {max_line_bytes:,}-byte limit")
+            continue
+        if n == 1 and line.startswith(codecs.BOM_UTF8):
+            line = line[len(codecs.BOM_UTF8) :]
+        if not line.strip():
+            continue
+        try:
+            text = decode(line, where)
+            yield _batch_item(text, n, base, where)
+        except NotText as e:
+            yield Problem(where, f"line {n}: {e}")
+        except (ValueError, RecursionError) as e:  # JSONDecodeError is a ValueError
+            msg = e.msg if isinstance(e, json.JSONDecodeError) else type(e).__name__
+            yield Problem(where, f"line {n} is not JSON ({msg})")
+
+
+def _lines(f: BinaryIO, limit: int) -> Iterator[bytes | None]:
+    """The file's lines; None for a line over ``limit`` bytes (skipped without being kept)."""
+    while line := f.readline(limit + 1):
+        if len(line) > limit and not line.endswith(b"\n"):
+            while line and not line.endswith(b"\n"):
+                line = f.readline(1 << 20)
+            yield None
+        else:
+            yield line
 
 
 def _batch_item(line: str, n: int, base: str, where: str) -> RawDocument | Problem:

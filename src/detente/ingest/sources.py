@@ -14,7 +14,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from detente.config import Settings
-from detente.ingest.formats import KNOWN, from_bytes
+from detente.ingest.formats import KNOWN, from_bytes, stream_batch, streams
 from detente.ingest.web import Fetched, fetch_url
 from detente.records import Problem, RawDocument
 
@@ -125,6 +125,11 @@ def _from_file(path: Path, settings: Settings) -> Iterator[RawDocument | Problem
         if size == 0:
             yield Problem(source, "empty file")
             return
+        with path.open("rb") as f:
+            if streams(f.read(4), path.suffix.lower()):  # a JSONL batch: line by line, any size
+                f.seek(0)
+                yield from stream_batch(f, source, settings.max_file_bytes)
+                return
         if size > settings.max_file_bytes:
             yield Problem(
                 source, f"file of {size:,} bytes is over the {settings.max_file_bytes:,}-byte limit"
