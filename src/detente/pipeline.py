@@ -81,10 +81,10 @@ def extract_inputs(
             else:
                 yield item
 
-    for extraction in extractor.extract_many(documents()):
+    for extraction in extractor.extract_each(documents()):
         while problems:
             yield problems.pop(0)
-        yield extraction
+        yield extraction  # an Extraction, or a Problem for a document the extractors cannot take
     yield from problems
 
 

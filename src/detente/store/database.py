@@ -337,7 +337,7 @@ class Store:
             persons = conn.execute(select(p.c.id, p.c.name, p.c.party).order_by(p.c.name)).all()
             roles: dict[int, Counter[str]] = {}
             docs: Counter[int] = Counter()
-            for row in conn.execute(select(r.c.person_id, r.c.role, r.c.org)):
+            for row in conn.execute(select(r.c.person_id, r.c.role, r.c.org).order_by(r.c.id)):
                 docs[row.person_id] += 1
                 label = ", ".join(x for x in (row.role, row.org) if x)
                 if label:
