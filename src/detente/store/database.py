@@ -304,25 +304,7 @@ class Store:
         self, speaker: str | None = None, doc_id: str | None = None, limit: int | None = None
     ) -> list[QuoteRow]:
         q, d = s.quotes, s.documents
-        stmt = (
-            select(
-                q.c.id,
-                d.c.doc_id,
-                d.c.name.label("document_name"),
-                d.c.title.label("document_title"),
-                d.c.date.label("document_date"),
-                q.c.speaker_name,
-                q.c.text,
-                q.c.kind,
-                q.c.cue,
-                q.c.start,
-                q.c.end,
-                q.c.sentence,
-                q.c.confidence,
-            )
-            .join(d, d.c.id == q.c.document_id)
-            .order_by(d.c.date.desc().nulls_last(), d.c.id, q.c.start)
-        )
+        stmt = pages.quote_select().order_by(d.c.date.desc().nulls_last(), d.c.id, q.c.start)
         if doc_id:
             stmt = stmt.where(d.c.doc_id == doc_id)
         with self.engine.connect() as conn:
@@ -367,27 +349,8 @@ class Store:
         return out
 
     def positions(self, actor: str | None = None, issue: str | None = None) -> list[PositionRow]:
-        ps, d = s.positions, s.documents
-        stmt = (
-            select(
-                ps.c.id,
-                d.c.doc_id,
-                d.c.name.label("document_name"),
-                ps.c.actor,
-                ps.c.issue,
-                ps.c.stance,
-                ps.c.speaker,
-                ps.c.source_kind,
-                ps.c.conditional,
-                ps.c.red_line,
-                ps.c.confidence,
-                ps.c.date,
-                ps.c.evidence,
-                ps.c.sentence,
-            )
-            .join(d, d.c.id == ps.c.document_id)
-            .order_by(ps.c.actor, ps.c.issue, ps.c.date.nulls_last(), ps.c.id)
-        )
+        ps = s.positions
+        stmt = pages.position_select().order_by(ps.c.actor, ps.c.issue, ps.c.date.nulls_last(), ps.c.id)
         if issue:
             stmt = stmt.where(ps.c.issue == issue)
         with self.engine.connect() as conn:
@@ -398,21 +361,7 @@ class Store:
 
     def agreements(self, party: str | None = None) -> list[AgreementRow]:
         a, d = s.agreements, s.documents
-        stmt = (
-            select(
-                a.c.id,
-                d.c.doc_id,
-                d.c.name.label("document_name"),
-                a.c.type,
-                a.c.parties,
-                a.c.terms,
-                a.c.status,
-                func.coalesce(a.c.date, d.c.date).label("date"),
-                a.c.evidence,
-            )
-            .join(d, d.c.id == a.c.document_id)
-            .order_by(func.coalesce(a.c.date, d.c.date).nulls_last(), a.c.id)
-        )
+        stmt = pages.agreement_select().order_by(func.coalesce(a.c.date, d.c.date).nulls_last(), a.c.id)
         with self.engine.connect() as conn:
             rows = [AgreementRow(**r._mapping) for r in conn.execute(stmt)]
         if party:
@@ -420,21 +369,8 @@ class Store:
         return rows
 
     def events(self) -> list[EventRow]:
-        e, d = s.events, s.documents
-        stmt = (
-            select(
-                e.c.id,
-                d.c.doc_id,
-                d.c.name.label("document_name"),
-                e.c.type,
-                e.c.participants,
-                e.c.date,
-                e.c.place,
-                e.c.evidence,
-            )
-            .join(d, d.c.id == e.c.document_id)
-            .order_by(e.c.date.nulls_last(), e.c.id)
-        )
+        e = s.events
+        stmt = pages.event_select().order_by(e.c.date.nulls_last(), e.c.id)
         with self.engine.connect() as conn:
             return [EventRow(**r._mapping) for r in conn.execute(stmt)]
 
