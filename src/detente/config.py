@@ -33,6 +33,10 @@ class Settings:
     workers: int = 0  # local Dask worker processes (a LocalCluster)
     scheduler: str = ""  # address of a running Dask scheduler, e.g. tcp://10.0.0.5:8786
     gazetteers: tuple[Path, ...] = field(default_factory=lambda: (DATA_DIR / "gazetteer.jsonl",))
+    # quotes: "rules" (quotation marks and speech-verb patterns), "model" (the learned attribution
+    # tagger alone) or "combined" (rules where they are precise, the tagger for the rest)
+    attribution: str = "combined"
+    attribution_model: str = ""  # a trained attribution model directory; "" = the one shipped
     # report and web app
     scenario: str = ""  # the scenario file to forecast ("": the bundled example, when there)
     forecast_runs: int = 500  # Monte Carlo runs behind each forecast's intervals

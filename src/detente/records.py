@@ -166,6 +166,10 @@ class Extraction:
     positions: list[Position] = field(default_factory=list)
     agreements: list[Agreement] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
+    # What the text attributes to someone besides their words: beliefs, intentions, assessments,
+    # findings ("X believes ...", "X wants ...", "the poll shows ..."), found by the attribution
+    # tagger; shaped like quotes (the holder is the speaker), kept apart from them.
+    attributions: list[Quote] = field(default_factory=list)
 
 
 @dataclass(slots=True)

@@ -1,7 +1,8 @@
 """Attribution accuracy on PolNeAR (Newell, Margolin and Ruths, LREC 2018).
 
 A gold attribution has a source, a cue and a content, each one or more character spans (the
-source may be absent). A system's quote maps to an attribution as source = the speaker mention,
+source may be absent). A system's quote, or other attribution (``Extraction.attributions``: a
+belief, an intention), maps to an attribution as source = the speaker mention,
 cue = the cue span, content = the quote's span; consecutive quotes that share their speaker
 mention and cue, with the cue between them ("“A,” he said, “B.”"), form one attribution with a
 two-piece content, as PolNeAR annotates an interrupted quote.
@@ -29,10 +30,11 @@ import gzip
 import json
 import logging
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from detente.config import Settings
 from detente.records import Document, Extraction
 
 log = logging.getLogger(__name__)
@@ -168,11 +170,12 @@ def gold_attributions(article: dict) -> list[Attribution]:
 
 
 def system_attributions(text: str, extraction: Extraction) -> list[Attribution]:
-    """The extraction's quotes as attributions, interrupted quotes joined (see module doc)."""
+    """The extraction's quotes and other attributions (beliefs, intentions: PolNeAR marks those
+    too) as attributions, interrupted quotes joined (see module doc)."""
     out: list[Attribution] = []
     last_key: tuple | None = None
     pieces: list[Piece] = []
-    for q in sorted(extraction.quotes, key=lambda q: (q.start, q.end)):
+    for q in sorted([*extraction.quotes, *extraction.attributions], key=lambda q: (q.start, q.end)):
         src = (q.speaker_span.start, q.speaker_span.end) if q.speaker_span else None
         cue = (q.cue_span.start, q.cue_span.end) if q.cue_span else None
         key = (src, cue)
@@ -437,6 +440,39 @@ def evaluate(
             system = system_attributions(article["text"], extraction)
             ev.scores.add(gold, system)
             ev.errors.add(str(article.get("doc", "")), article["text"], gold, system)
+    return results
+
+
+MODES = ("rules", "model", "combined")
+
+
+def evaluate_modes(
+    articles: Iterable[dict],
+    settings: Settings | None = None,
+    modes: Sequence[str] = MODES,
+    examples: int = 0,
+) -> dict[str, Evaluation]:
+    """Score the extractor with quotes from each source (``Settings.attribution``) on the same
+    articles. Every article is parsed once, with the attribution tagger in the pipeline when any
+    mode needs it; each mode's extractor then reads that same parse (the rules ignore the tagger's
+    spans), so the systems differ only in where their quotes come from."""
+    from detente.extract.nlp import parse_many
+    from detente.extract.pipeline import Extractor
+
+    settings = settings or Settings()
+    items = list(articles)
+    docs = [to_document(a) for a in items]
+    golds = [gold_attributions(a) for a in items]
+    extractors = {m: Extractor(settings.with_(attribution=m)) for m in modes}
+    parser = next((x for m, x in extractors.items() if m != "rules"), extractors[modes[0]])
+    results = {m: Evaluation(errors=Errors(keep=examples)) for m in modes}
+    parsed = parse_many(parser.nlp, (d.text for d in docs), settings.batch_size, settings.n_process)
+    for article, gold, document, doc in zip(items, golds, docs, parsed, strict=True):
+        name, text = str(article.get("doc", "")), article["text"]
+        for m, extractor in extractors.items():
+            system = system_attributions(text, extractor.from_doc(document, doc))
+            results[m].scores.add(gold, system)
+            results[m].errors.add(name, text, gold, system)
     return results
 
 

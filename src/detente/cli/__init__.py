@@ -19,6 +19,6 @@ app.add_typer(bench_app, name="bench")
 
 def main() -> None:
     # Importing the command modules registers their commands.
-    from detente.cli import articles, bench, forecast, ktab, model_bench, negotiation, present  # noqa: F401
+    from detente.cli import articles, bench, forecast, ktab, model_bench, negotiation, present, train  # noqa: F401
 
     app()

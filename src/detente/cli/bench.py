@@ -102,29 +102,56 @@ def polnear_bench(
         Path, typer.Argument(help="PolNeAR JSONL, gzip or not (../shared/data/polnear/dev.jsonl.gz).")
     ],
     limit: Annotated[int | None, typer.Option(help="At most this many articles.")] = None,
+    model: Annotated[
+        Path | None, typer.Option(help="A trained attribution model directory (default: the shipped one).")
+    ] = None,
+    systems: Annotated[
+        list[str] | None,
+        typer.Option("--system", help="rules, model or combined; repeat for several (default: all three)."),
+    ] = None,
     errors: Annotated[
         int, typer.Option("--errors", min=0, help="Show error counts and up to N examples of each kind.")
     ] = 0,
+    speed: Annotated[
+        bool,
+        typer.Option(help="Also time the combined extraction against bare spaCy parsing on the same texts."),
+    ] = True,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
-    """Precision, recall and F1 for source, cue and content spans, exact and overlapping."""
-    from detente.bench.polnear import ROLES, evaluate, read_articles, report
-    from detente.extract.pipeline import Extractor
+    """Precision, recall and F1 for source, cue and content spans, exact and overlapping, for the
+    rules alone, the attribution model alone and the two combined."""
+    from detente.bench.polnear import MODES, ROLES, evaluate_modes, read_articles, report
+    from detente.config import Settings
 
     if not file.is_file():
         raise typer.BadParameter(f"{file} is not a file", param_hint="FILE")
+    modes = tuple(systems or MODES)
+    if bad := [m for m in modes if m not in MODES]:
+        raise typer.BadParameter(f"unknown system {', '.join(bad)}; choose from {', '.join(MODES)}")
+    if model is not None and not (model / "config.cfg").is_file():
+        raise typer.BadParameter(f"{model} holds no trained model (no config.cfg)", param_hint="--model")
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    settings = Settings.from_env().with_(attribution_model=str(model) if model else None)
     articles = list(read_articles(file, limit))
     if not articles:
         raise typer.BadParameter(f"no articles in {file}", param_hint="FILE")
     with err.status(f"Extracting from {len(articles)} articles..."):
-        systems = {"rules": Extractor().extract_many}
-        results = evaluate(articles, systems, examples=errors)
-    summary = report(results, with_errors=errors > 0)
+        results = evaluate_modes(articles, settings, modes, examples=errors)
+    summary: dict[str, dict] = report(results, with_errors=errors > 0)
+    if speed:
+        from detente.bench.throughput import measure
+
+        with err.status("Timing the combined extraction against bare spaCy..."):
+            timed = measure([a["text"] for a in articles], settings.with_(attribution="combined"), 1, False)
+        summary["speed"] = {
+            k: timed.as_dict()[k] for k in ("words", "bare_words_per_s", "extract_words_per_s")
+        }
+        summary["speed"]["ratio"] = round(timed.ratio, 3)
     if as_json:
         print(json.dumps(summary, ensure_ascii=False))
         return
-    for name, roles in summary.items():
+    for name in modes:
+        roles = summary[name]
         table = Table(
             "role", "exact P", "exact R", "exact F1", "overlap P", "overlap R", "overlap F1", "gold", "system"
         )
@@ -136,6 +163,12 @@ def polnear_bench(
         out.print(table)
         if errors:
             _print_errors(name, roles["errors"])
+    if "speed" in summary:
+        sp = summary["speed"]
+        out.print(
+            f"speed: combined extraction {sp['extract_words_per_s']:,} words/s, bare spaCy "
+            f"{sp['bare_words_per_s']:,} words/s, ratio {sp['ratio']:.3f} (goal >= 0.5)"
+        )
 
 
 def _print_errors(name: str, errors: dict) -> None:

@@ -1,14 +1,27 @@
 """The extraction benchmark's JSONL format (see ../shared/eval/README.md in the project's workspace).
 
 One object per article: doc, title, text, quotes, people, positions, agreements, events. Extra
-fields (offsets, confidences, cue) are allowed and kept so that the export stays sourced.
+fields (offsets, confidences, cue, and the other attributions: beliefs, intentions) are allowed
+and kept so that the export stays sourced.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from detente.records import Extraction
+from detente.records import Extraction, Quote
+
+
+def _quote(q: Quote) -> dict[str, Any]:
+    return {
+        "speaker": q.speaker,
+        "text": q.text,
+        "kind": q.kind,
+        "cue": q.cue,
+        "start": q.start,
+        "end": q.end,
+        "confidence": q.confidence,
+    }
 
 
 def to_eval(extraction: Extraction) -> dict[str, Any]:
@@ -18,18 +31,8 @@ def to_eval(extraction: Extraction) -> dict[str, Any]:
         "title": doc.title,
         "date": doc.date,
         "text": doc.text,
-        "quotes": [
-            {
-                "speaker": q.speaker,
-                "text": q.text,
-                "kind": q.kind,
-                "cue": q.cue,
-                "start": q.start,
-                "end": q.end,
-                "confidence": q.confidence,
-            }
-            for q in extraction.quotes
-        ],
+        "quotes": [_quote(q) for q in extraction.quotes],
+        "attributions": [_quote(q) for q in extraction.attributions],
         "people": [
             {"name": p.name, "role": p.role, "org": p.org, "party": p.party, "mentions": len(p.mentions)}
             for p in extraction.people

@@ -11,24 +11,46 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from detente.config import Settings
+from detente.config import DATA_DIR, Settings
 from detente.extract.gazetteer import Gazetteer
 
 PARAGRAPH = re.compile(r"[^\n]*(?:\n+|$)")
 
 
+ATTRIBUTION_PIPE = "detente_attribution"
+SHIPPED_ATTRIBUTION_MODEL = DATA_DIR / "attribution" / "model"
+
+
 @lru_cache(maxsize=4)
-def _load(model: str, gazetteers: tuple[Path, ...]) -> tuple[Language, Gazetteer]:
+def _load(model: str, gazetteers: tuple[Path, ...], attribution_model: str) -> tuple[Language, Gazetteer]:
     nlp = spacy.load(model)
     gazetteer = Gazetteer.load(gazetteers)
     ruler = nlp.add_pipe("entity_ruler", name="detente_gazetteer", before="ner")
     ruler.add_patterns(gazetteer.ruler_patterns())
+    if attribution_model:
+        from detente.extract.attribution import component, model  # noqa: F401  (registers the pipe)
+
+        path = Path(attribution_model)
+        if not (path / "config.cfg").is_file():
+            raise FileNotFoundError(
+                f"no attribution model in {path} (train one with `detente train attribution`, "
+                "or set DETENTE_ATTRIBUTION=rules)"
+            )
+        nlp.add_pipe(ATTRIBUTION_PIPE, source=spacy.load(path), last=True)
     return nlp, gazetteer
 
 
+def attribution_model_path(settings: Settings) -> str:
+    """The attribution model the settings ask for: "" when quotes come from the rules alone."""
+    if settings.attribution == "rules":
+        return ""
+    return settings.attribution_model or str(SHIPPED_ATTRIBUTION_MODEL)
+
+
 def load_nlp(settings: Settings) -> tuple[Language, Gazetteer]:
-    """The spaCy model with a gazetteer entity ruler in front of its NER (cached per settings)."""
-    return _load(settings.spacy_model, tuple(settings.gazetteers))
+    """The spaCy model with a gazetteer entity ruler in front of its NER and, unless quotes come
+    from the rules alone, the attribution tagger at the end (cached per settings)."""
+    return _load(settings.spacy_model, tuple(settings.gazetteers), attribution_model_path(settings))
 
 
 def paragraphs(text: str) -> list[str]:

@@ -13,6 +13,7 @@ from spacy.tokens import Doc
 from detente.config import Settings
 from detente.extract.actors import ActorResolver
 from detente.extract.agreements import AgreementFinder
+from detente.extract.attribution.quotes import ModelQuotes, combine, split
 from detente.extract.events import EventFinder
 from detente.extract.gazetteer import Gazetteer
 from detente.extract.lexicon import load_lexicon
@@ -21,7 +22,7 @@ from detente.extract.nlp import load_nlp, paragraphs, parse_many
 from detente.extract.people import PeopleFinder
 from detente.extract.positions import PositionFinder
 from detente.extract.quotes import QuoteFinder
-from detente.records import Document, Extraction, Problem
+from detente.records import Document, Extraction, Problem, Quote
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +44,11 @@ class Extractor:
         self.lexicon = lexicon = load_lexicon()
         self.people = PeopleFinder(self.gazetteer, lexicon)
         self.quotes = QuoteFinder(self.gazetteer, lexicon)
+        if self.settings.attribution not in ("rules", "model", "combined"):
+            raise ValueError(
+                f"attribution must be rules, model or combined, not {self.settings.attribution!r}"
+            )
+        self.model_quotes = ModelQuotes(lexicon) if self.settings.attribution != "rules" else None
         self.positions = PositionFinder()
         self.agreements = AgreementFinder()
         self.events = EventFinder()
@@ -102,11 +108,18 @@ class Extractor:
         people, index = self.people.find(doc)
         resolver = Resolver(doc, index, self.gazetteer, self.lexicon)
         quotes = self.quotes.find(resolver)
+        attributions: list[Quote] = []
+        if self.model_quotes is not None:
+            learned = self.model_quotes.find(resolver)
+            if self.settings.attribution == "model":
+                quotes, attributions = split(learned)
+            else:
+                quotes, attributions = combine(quotes, learned)
         actors = ActorResolver(resolver, self.gazetteer, self.lexicon)
         positions = self.positions.find(resolver, actors, quotes, document.date)
         agreements = self.agreements.find(resolver, actors, document.date)
         events = self.events.find(resolver, actors, document.date)
-        return Extraction(document, people, quotes, positions, agreements, events)
+        return Extraction(document, people, quotes, positions, agreements, events, attributions)
 
 
 def _failed(document: Document, step: str) -> Problem:

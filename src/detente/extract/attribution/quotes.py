@@ -1,0 +1,230 @@
+"""Quotes from the attribution tagger, and their combination with the rule-based quotes.
+
+The tagger's attributions (``linking``) become ``Quote`` records: one per content piece, the
+pieces of one attribution sharing its source and cue spans. The source is resolved to a full
+name, an institution or a party with the rules' ``Resolver`` (a name inside the source phrase
+first, else pronouns to the nearest compatible person, "the Russian leader" to the person it
+fits), so a model quote names its speaker the way a rule quote does.
+
+PolNeAR, which the tagger learns from, marks every attribution: words, but also beliefs,
+intentions, findings ("X believes", "X wants to", "the poll shows"). Only words are quotes: an
+attribution is speech when its cue is a speech act (the lexicon's reported-speech verbs,
+"according to", a colon, a statement noun) and, for reported speech, its content is a clause;
+quoted words count with any speech or act verb. The others go to ``Extraction.attributions``.
+
+``combine`` keeps the rules where they are precise and lets the tagger supply the rest: for a
+quote in quotation marks or with "according to", the rules' words and speaker stand, and the
+tagger adds the source and cue spans it read; the tagger replaces the rules' other reported
+speech where the two overlap, and adds what the rules did not find.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from spacy.tokens import Span
+
+from detente.extract.attribution.linking import LinkedAttribution, link
+from detente.extract.lexicon import Lexicon
+from detente.extract.mentions import Resolver, Speaker
+from detente.records import Quote
+from detente.records import Span as TextSpan
+
+TRIM = " \t\n,.;:—–-\"“”‘’'"
+QUOTE_MARKS = "\"“”‘’'«»„"
+CLAUSE_SUBJECTS = ("nsubj", "nsubjpass", "csubj", "expl")
+COVER = 0.6  # share of a rule quote's words a tagger attribution must hold to replace it
+
+
+@dataclass(slots=True)
+class ModelAttribution:
+    """One attribution of the tagger as quote records (one per content piece)."""
+
+    quotes: list[Quote]
+    speech: bool
+
+    @property
+    def start(self) -> int:
+        return min(q.start for q in self.quotes)
+
+    @property
+    def end(self) -> int:
+        return max(q.end for q in self.quotes)
+
+    def overlaps(self, q: Quote) -> bool:
+        return any(p.start < q.end and q.start < p.end for p in self.quotes)
+
+    def same_cue(self, q: Quote) -> bool:
+        """Whether its cue is the quote's (overlapping spans), or one of the two has none."""
+        mine = self.quotes[0].cue_span
+        theirs = q.cue_span
+        return mine is None or theirs is None or (mine.start < theirs.end and theirs.start < mine.end)
+
+    def covers(self, q: Quote, share: float = COVER) -> bool:
+        """Whether its content holds at least ``share`` of the quote's characters."""
+        inside = sum(max(0, min(p.end, q.end) - max(p.start, q.start)) for p in self.quotes)
+        return inside >= share * (q.end - q.start)
+
+
+def _strip(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start] in TRIM:
+        start += 1
+    while end > start and text[end - 1] in TRIM:
+        end -= 1
+    return start, end
+
+
+def _text_span(text: str, span: Span | None) -> TextSpan | None:
+    if span is None:
+        return None
+    return TextSpan(span.start_char, span.end_char, text[span.start_char : span.end_char])
+
+
+def _is_clause(piece: Span) -> bool:
+    """Whether the words hold a verb with its own subject ("that talks failed", "we will win")."""
+    return any(
+        t.pos_ in ("VERB", "AUX")
+        and any(c.dep_ in CLAUSE_SUBJECTS and c.i >= piece.start for c in t.children)
+        for t in piece
+    )
+
+
+class ModelQuotes:
+    """Turns the tagger's spans in a parsed document into quotes with resolved speakers."""
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        self.lex = lexicon
+        self.reported = lexicon.speech_verbs - lexicon.weak_reported_verbs
+        self.quoting = lexicon.speech_verbs | lexicon.act_verbs
+
+    def find(self, resolver: Resolver) -> list[ModelAttribution]:
+        out: list[ModelAttribution] = []
+        for a in link(resolver.doc):
+            if not a.content:
+                continue
+            speaker = self._speaker(resolver, a.source)
+            quotes = [q for piece in a.content if (q := self._quote(resolver, a, piece, speaker)) is not None]
+            if quotes:
+                out.append(ModelAttribution(quotes, self.is_speech(a, quotes)))
+        return out
+
+    def is_speech(self, a: LinkedAttribution, quotes: list[Quote]) -> bool:
+        """Whether the attribution reports words (a quote) rather than a belief or an intention."""
+        direct = all(q.kind == "direct" for q in quotes)
+        if a.cue is None:
+            return direct
+        cue = a.cue.text.lower()
+        root = a.cue.root
+        lemma = root.lemma_.lower()
+        if cue == "according to" or cue.endswith(":"):
+            return True
+        if direct:  # "X's statement: “...”" as well as "X said “...”"
+            return lemma in self.quoting or (root.pos_ == "NOUN" and lemma in self.lex.speech_nouns)
+        return (
+            root.pos_ in ("VERB", "AUX") and lemma in self.reported and any(_is_clause(p) for p in a.content)
+        )
+
+    def _speaker(self, r: Resolver, source: Span | None) -> Speaker | None:
+        if source is None:
+            return None
+        named = [t for t in source if t.i in r.person_at]
+        if named:  # "Russian lawmaker Andrey Klishas", "Ilya Matveyev, a political scientist"
+            return Speaker(r.person_at[named[0].i].name, source, "name")
+        who = r.resolve(source.root)
+        return Speaker(who.name if who else None, source, who.via if who else "noun")
+
+    def _quote(self, r: Resolver, a: LinkedAttribution, piece: Span, speaker: Speaker | None) -> Quote | None:
+        text = r.text
+        s, e = _strip(text, piece.start_char, piece.end_char)
+        if e - s < 2:
+            return None
+        before = text[max(0, piece.start_char - 2) : piece.start_char]
+        direct = r.in_quote(s, e) or any(m in before for m in QUOTE_MARKS)
+        tok_s, tok_e = r.token_at(s), r.token_at(max(e - 1, s))
+        sent_s = r.ix.sent(tok_s.i).start_char if tok_s is not None else s
+        sent_e = r.ix.sent(tok_e.i).end_char if tok_e is not None else e
+        confidence = round(a.score if speaker and speaker.name else min(a.score, 0.5), 3)
+        return Quote(
+            text=text[s:e],
+            kind="direct" if direct else "indirect",
+            start=s,
+            end=e,
+            speaker=speaker.name if speaker else None,
+            speaker_span=_text_span(text, speaker.mention) if speaker else None,  # type: ignore[arg-type]
+            cue=a.cue.text if a.cue is not None else None,
+            cue_span=_text_span(text, a.cue),
+            sentence=text[sent_s:sent_e].strip(),
+            confidence=confidence,
+        )
+
+
+def _precise(q: Quote) -> bool:
+    """A rule quote of the kinds the rules get right: quoted words, or 'according to'."""
+    return q.kind == "direct" or (q.cue or "").lower() == "according to"
+
+
+def _sorted(quotes: list[Quote]) -> list[Quote]:
+    return sorted(quotes, key=lambda q: (q.start, q.end))
+
+
+def split(model: list[ModelAttribution]) -> tuple[list[Quote], list[Quote]]:
+    """The tagger's attributions alone: (quotes, other attributions)."""
+    quotes = [q for m in model if m.speech for q in m.quotes]
+    others = [q for m in model if not m.speech for q in m.quotes]
+    return _sorted(quotes), _sorted(others)
+
+
+def _common(a: Quote, b: Quote) -> int:
+    return max(0, min(a.end, b.end) - max(a.start, b.start))
+
+
+def combine(rules: list[Quote], model: list[ModelAttribution]) -> tuple[list[Quote], list[Quote]]:
+    """(quotes, other attributions) from the rules' quotes and the tagger's attributions.
+
+    - A rule quote in quotation marks or with "according to" keeps its words and speaker; when
+      the tagger read the same attribution, its source and cue spans are taken (the rules' own
+      when the tagger has none) and a speaker the rules left unnamed is the tagger's.
+    - The rules' other reported speech gives way to the tagger's attribution over the same
+      words (a speech verb the rules recognised makes it a quote); a tagger quote without a
+      named speaker takes the name of the rule quote it replaces.
+    - Tagger attributions that overlap no rule quote are added: speech to the quotes, the rest
+      to the attributions.
+    """
+    precise = [r for r in rules if _precise(r)]
+    reported = [r for r in rules if not _precise(r)]
+    quotes: list[Quote] = []
+    for r in precise:
+        best = max(
+            (m for m in model if m.overlaps(r) and m.same_cue(r)),
+            key=lambda m: max(_common(q, r) for q in m.quotes),
+            default=None,
+        )
+        if best is None:
+            quotes.append(r)
+            continue
+        m = best.quotes[0]
+        quotes.append(
+            replace(
+                r,
+                speaker=r.speaker or m.speaker,
+                speaker_span=m.speaker_span or r.speaker_span,
+                cue=m.cue if m.cue_span else r.cue,
+                cue_span=m.cue_span or r.cue_span,
+            )
+        )
+    others: list[Quote] = []
+    replaced: set[int] = set()
+    for m in model:
+        if any(m.overlaps(r) for r in precise):
+            continue  # its words are a rule quote's, merged above
+        donors = [i for i, r in enumerate(reported) if m.overlaps(r)]
+        if any(not m.covers(reported[i]) for i in donors):
+            continue  # the rules read more of these words as reported speech: theirs stands
+        if not m.speech:  # a belief or intention; rule quotes over the same words stay quotes
+            others.extend(m.quotes)
+            continue
+        replaced.update(donors)
+        name = next((reported[i].speaker for i in donors if reported[i].speaker), None)
+        quotes.extend(replace(q, speaker=q.speaker or name) for q in m.quotes)
+    quotes.extend(r for i, r in enumerate(reported) if i not in replaced)
+    return _sorted(quotes), _sorted(others)
