@@ -206,13 +206,91 @@ def test_shipped_model_loads_and_tags_spans(extractor):
     assert all(0.0 < s._.get(SCORE_ATTR) <= 1.0 for s in doc.spans[SPANS_KEY])
 
 
-def test_model_finds_reported_speech_and_names_the_speaker(extractor):
+def test_beliefs_are_attributions_and_words_are_quotes_with_named_holders(extractor):
     text = (
         "Jane Smith, the envoy, arrived in Doha on Monday.\n\n"
-        "She believes the talks will collapse unless both sides withdraw their troops."
+        "She believes the talks will collapse unless both sides withdraw their troops. "
+        "She told reporters that the blockade must end before any deal."
     )
     ex = extractor.extract(Document("t", "t.txt", "test", text, None, None, None, "en"))
-    hits = [x for x in ex.quotes if "talks will collapse" in x.text]
-    assert hits, [x.text for x in ex.quotes]
-    assert hits[0].speaker == "Jane Smith" and hits[0].kind == "indirect"
-    assert text[hits[0].start : hits[0].end] == hits[0].text
+    belief = [x for x in ex.attributions if "talks will collapse" in x.text]
+    assert belief, [x.text for x in ex.attributions]
+    assert belief[0].speaker == "Jane Smith" and belief[0].cue == "believes"
+    assert not any("talks will collapse" in x.text for x in ex.quotes)
+    words = [x for x in ex.quotes if "blockade must end" in x.text]
+    assert words and words[0].speaker == "Jane Smith" and words[0].kind == "indirect"
+    for x in [*ex.quotes, *ex.attributions]:
+        assert text[x.start : x.end] == x.text
+
+
+def test_unknown_attribution_setting_is_refused():
+    from detente.config import Settings
+    from detente.extract.pipeline import Extractor
+
+    with pytest.raises(ValueError, match="rules, model or combined"):
+        Extractor(Settings(attribution="oracle"))
+
+
+def test_missing_model_directory_says_how_to_get_one(tmp_path):
+    from detente.config import Settings
+    from detente.extract.nlp import load_nlp
+
+    with pytest.raises(FileNotFoundError, match="detente train attribution"):
+        load_nlp(Settings(attribution_model=str(tmp_path)))
+
+
+# ---- training ----------------------------------------------------------------------------------
+
+
+def test_gold_pieces_are_trimmed_and_bad_offsets_dropped():
+    from detente.extract.attribution.training import gold_pieces
+
+    text = "“We will,” Smith said: no."
+    article = {
+        "text": text,
+        "attributions": [
+            {
+                "source": [{"start": 11, "end": 17}],
+                "cue": [{"start": 17, "end": 22}, {"start": 21, "end": 22}],
+                "content": [{"start": 0, "end": 10}, {"start": 5, "end": 99}],
+            }
+        ],
+    }
+    pieces = [(text[s:e], label) for s, e, label in gold_pieces(article)]
+    assert pieces == [("We will", "CONTENT"), ("Smith", "SOURCE"), ("said", "CUE"), (":", "CUE")]
+
+
+def test_train_command_checks_its_files(tmp_path):
+    from typer.testing import CliRunner
+
+    import detente.cli.train  # noqa: F401  (registers the command)
+    from detente.cli import app
+
+    result = CliRunner().invoke(
+        app,
+        ["train", "attribution", "--train", str(tmp_path / "no.jsonl"), "--dev", "x", "-o", str(tmp_path)],
+    )
+    assert result.exit_code == 2 and "isnotafile" in "".join(ch for ch in result.output if ch.isalnum())
+
+
+@pytest.mark.slow
+def test_training_on_a_few_articles_gives_a_loadable_model(shared_dir, tmp_path):
+    import spacy
+
+    from detente.extract.attribution.training import train
+
+    polnear = shared_dir / "data" / "polnear"
+    best = train(
+        polnear / "train.jsonl.gz",
+        polnear / "dev.jsonl.gz",
+        tmp_path / "run",
+        overrides={
+            "corpora.train.limit": 8,
+            "corpora.dev.limit": 2,
+            "training.max_epochs": 1,
+            "training.eval_frequency": 5,
+        },
+    )
+    assert (best / "train.cfg").is_file()
+    tagger = spacy.load(best).get_pipe("detente_attribution")
+    assert tagger.labels[0] == "O" and len(tagger.labels) == 7

@@ -284,33 +284,51 @@ def test_evaluate_scores_several_systems_on_the_same_articles():
 
 @pytest.mark.slow
 def test_smoke_three_polnear_dev_articles(shared_dir):
-    from detente.extract.pipeline import Extractor
+    from detente.bench.polnear import evaluate_modes
 
     articles = list(read_articles(shared_dir / "data" / "polnear" / "dev.jsonl.gz", limit=3))
     assert len(articles) == 3
-    summary = report(evaluate(articles, {"rules": Extractor().extract_many}))["rules"]
-    for role in ("source", "cue", "content"):
-        d = summary[role]
-        assert d["gold"] > 0 and d["system"] > 0
-        assert 0.0 <= d["exact_f1"] <= d["overlap_f1"] <= 1.0
-    assert summary["content"]["overlap"] > 0  # the rules find at least some of the quotes
+    summary = report(evaluate_modes(articles))
+    assert list(summary) == ["rules", "model", "combined"]
+    for name, roles in summary.items():
+        for role in ("source", "cue", "content"):
+            d = roles[role]
+            assert d["gold"] > 0 and d["system"] > 0, name
+            assert 0.0 <= d["exact_f1"] <= d["overlap_f1"] <= 1.0
+        assert roles["content"]["overlap"] > 0  # each system finds at least some of the quotes
+    # The tagger is trained on PolNeAR: it finds more of its attributions than the rules.
+    assert summary["model"]["content"]["overlap_r"] > summary["rules"]["content"]["overlap_r"]
 
 
 def test_cli_json_and_errors(tmp_path, monkeypatch):
     from typer.testing import CliRunner
 
+    import detente.bench.polnear
     import detente.cli.bench  # registers the commands
-    import detente.extract.pipeline
     from detente.cli import app
 
-    monkeypatch.setattr(detente.extract.pipeline, "Extractor", lambda *a, **k: NoQuotes())
+    def fake_modes(articles, settings=None, modes=("rules", "model", "combined"), examples=0):
+        systems = {m: (FakeExtractor() if m == "combined" else NoQuotes()).extract_many for m in modes}
+        return evaluate(articles, systems, examples)
+
+    monkeypatch.setattr(detente.bench.polnear, "evaluate_modes", fake_modes)
     write_jsonl(path := tmp_path / "dev.jsonl.gz", ARTICLES, packed=True)
-    result = CliRunner().invoke(app, ["bench", "polnear", str(path), "--json"])
+    result = CliRunner().invoke(app, ["bench", "polnear", str(path), "--json", "--no-speed"])
     assert result.exit_code == 0, result.output
     summary = json.loads(result.stdout)
-    assert list(summary) == ["rules"] and summary["rules"]["content"]["gold"] == 1
-    result = CliRunner().invoke(app, ["bench", "polnear", str(path), "--errors", "1"])
+    assert list(summary) == ["rules", "model", "combined"]
+    for role in ("source", "cue", "content"):
+        assert summary["combined"][role]["exact_f1"] == summary["combined"][role]["overlap_f1"] == 1.0
+        assert summary["rules"][role]["exact_f1"] == 0.0 and summary["rules"][role]["gold"] == 1
+    result = CliRunner().invoke(
+        app, ["bench", "polnear", str(path), "--system", "rules", "--no-speed", "--json"]
+    )
+    assert result.exit_code == 0 and list(json.loads(result.stdout)) == ["rules"]
+    result = CliRunner().invoke(app, ["bench", "polnear", str(path), "--errors", "1", "--no-speed"])
     assert result.exit_code == 0 and "missed direct" in result.stdout
+    for bad in (["--system", "oracle"], ["--model", str(tmp_path)]):
+        result = CliRunner().invoke(app, ["bench", "polnear", str(path), "--no-speed", *bad])
+        assert result.exit_code != 0
     result = CliRunner().invoke(app, ["bench", "polnear", str(tmp_path / "absent.jsonl")])
     assert result.exit_code != 0
 
