@@ -147,3 +147,11 @@ def test_reported_clause_after_a_scene_phrase_on_the_cue(extractor):
     )
     q = find(quotes, "India would pause its military operations")
     assert q.kind == "indirect" and q.speaker == "Narendra Modi"
+
+
+def test_typewriter_quotation_marks_pair_up():
+    text = "''This isn't tax reform,'' said Ms. Lee. ``It is anti-reform.'' The students'' union agreed."
+    assert [text[m.start : m.end] for m in find_marked(text)] == [
+        "This isn't tax reform,",
+        "It is anti-reform.",
+    ]  # a stray '' is no quote

@@ -36,13 +36,21 @@ def _next(text: str, i: int) -> str:
     return text[i + 1] if i + 1 < len(text) else ""
 
 
-def _can_open(text: str, i: int) -> bool:
-    return _prev(text, i) in OPEN_CONTEXT and _next(text, i) not in (" ", "\n", "")
+def _can_open(text: str, i: int, width: int = 1) -> bool:
+    return _prev(text, i) in OPEN_CONTEXT and _next(text, i + width - 1) not in (" ", "\n", "")
 
 
-def _can_close(text: str, i: int) -> bool:
-    prev, nxt = _prev(text, i), _next(text, i)
+def _can_close(text: str, i: int, width: int = 1) -> bool:
+    prev, nxt = _prev(text, i), _next(text, i + width - 1)
     return prev not in (" ", "\n", "") and not WORDISH.match(nxt or " ")
+
+
+def _mark_at(text: str, i: int) -> tuple[str, int]:
+    """The mark at ``i`` and its width: typewriter pairs (''quote'', ``quote'') count as one
+    straight double quotation mark, as some newspapers' archives print them."""
+    if text.startswith(("''", "``"), i):
+        return '"', 2
+    return text[i], 1
 
 
 def scan_paragraph(text: str, start: int, end: int) -> list[Marked]:
@@ -50,36 +58,37 @@ def scan_paragraph(text: str, start: int, end: int) -> list[Marked]:
     found: list[Marked] = []
     open_at: int | None = None
     opener = ""
+    inner = 0  # where the open quote's words begin
     i = start
     para = (start, end)
     while i < end:
-        ch = text[i]
+        ch, width = _mark_at(text, i)
         if open_at is None:
             if (
                 (ch in ("“", "„", "«", "「", "『") and _can_open(text, i))
-                or (ch == '"' and _can_open(text, i))
+                or (ch == '"' and _can_open(text, i, width))
                 or (ch == "‘" and _can_open(text, i) and WORDISH.match(_next(text, i) or " "))
             ):
-                open_at, opener = i, ch
-            elif ch in ("”", '"', "»") and _can_close(text, i):
-                found.append(Marked(None, i, True, para))
+                open_at, opener, inner = i, ch, i + width
+            elif ch in ("”", '"', "»") and width == 1 and _can_close(text, i):
+                found.append(Marked(None, i, True, para))  # typewriter pairs only pair
         else:
             closer = PAIRS.get(opener, "”")
             if (ch == closer or (opener in ('"', "“") and ch in ('"', "”"))) and (
                 ch not in ("’", "'") or _can_close(text, i)
             ):
-                if i > open_at + 1:
-                    found.append(Marked(open_at + 1, i, True, para))
+                if i > inner:
+                    found.append(Marked(inner, i, True, para))
                 open_at = None
             elif opener in ('"', "“") and ch in ("“",) and _can_open(text, i) and ch != opener:
                 pass  # a nested or mismatched mark; keep the outer quote open
-        i += 1
+        i += width
     if open_at is not None:
         stop = end
-        while stop > open_at + 1 and text[stop - 1] in " \n\t":
+        while stop > inner and text[stop - 1] in " \n\t":
             stop -= 1
-        if stop > open_at + 1:
-            found.append(Marked(open_at + 1, stop, False, para))
+        if stop > inner:
+            found.append(Marked(inner, stop, False, para))
     return found
 
 
