@@ -108,8 +108,14 @@ def test_institution_speaker(extractor):
             "the war would resume if talks failed",
             "Benjamin Netanyahu",
         ),
+        (
+            "Hours later, Egyptian Foreign Minister Badr Abdelatty announced during a press briefing in Cairo "
+            "that the crossing would reopen on Monday.",
+            "the crossing would reopen on Monday",
+            "Badr Abdelatty",
+        ),
     ],
-    ids=["said-that", "according-to", "trailing-told", "warned"],
+    ids=["said-that", "according-to", "trailing-told", "warned", "announced-during-a-briefing-that"],
 )
 def test_reported_speech(extractor, sentence, content, speaker):
     q = find(quotes_of(extractor, sentence), content)
