@@ -45,6 +45,7 @@ format: $(STAMP)
 
 # The extraction benchmark on the dev articles (needs ../shared beside the repository).
 eval: $(STAMP)
+	@mkdir -p build
 	$(BIN)/detente extract ../shared/corpus/dev --format eval -o build/dev-eval.jsonl
 	python3 ../shared/eval/score.py ../shared/eval/dev/gold.jsonl build/dev-eval.jsonl
 

@@ -37,12 +37,12 @@ DEFAULT_MODEL = {
     "@architectures": "detente.AttributionTagger.v1",
     "n_labels": len(TAGS),
     "tensor_width": 96,
-    "embed_width": 32,
+    "embed_width": 48,
     "norm_rows": 20000,
     "rows": 5000,
-    "hidden": 128,
-    "depth": 2,
-    "dropout": 0.2,
+    "hidden": 256,
+    "depth": 1,
+    "dropout": 0.3,
     "crf": True,
 }
 
