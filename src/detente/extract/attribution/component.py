@@ -3,8 +3,8 @@
 It reads the parse and the tok2vec output of the pipeline it runs in, so it goes after the
 parser and NER; it writes ``doc.spans["attribution"]`` (labels SOURCE, CUE, CONTENT), each span's
 mean tag probability in ``span._.attribution_score`` (an extension, so that it survives
-``Doc.from_docs``), and leaves every other annotation alone. Tags are decoded with Viterbi over BIO transitions, so every span starts
-with a B tag.
+``Doc.from_docs``), and leaves every other annotation alone. Tags are decoded with Viterbi under
+the BIO constraints (a span starts with its B tag), with the CRF's learned transition scores.
 """
 
 from __future__ import annotations
@@ -47,39 +47,7 @@ DEFAULT_MODEL = {
 }
 
 
-def _allowed() -> np.ndarray:
-    """allowed[i, j]: tag j may follow tag i (an I tag only after B or I of its role)."""
-    ok = np.ones((len(TAGS), len(TAGS)), dtype=bool)
-    for j, tag in enumerate(TAGS):
-        if tag.startswith("I-"):
-            role = tag[2:]
-            ok[:, j] = [t in (f"B-{role}", f"I-{role}") for t in TAGS]
-    return ok
-
-
-ALLOWED = _allowed()
-START_OK = np.array([not t.startswith("I-") for t in TAGS])
 PENALTY_T, PENALTY_S = crf_ops.bio_penalty(TAGS)
-
-
-def viterbi(probs: np.ndarray) -> np.ndarray:
-    """The best tag sequence under the BIO constraints, from per-token probabilities."""
-    n = len(probs)
-    if not n:
-        return np.zeros(0, dtype=np.int64)
-    logp = np.log(np.clip(probs, 1e-9, 1.0))
-    penalty = np.where(ALLOWED, 0.0, -1e9)
-    score = np.where(START_OK, logp[0], -1e9)
-    back = np.zeros((n, len(TAGS)), dtype=np.int64)
-    for i in range(1, n):
-        cand = score[:, None] + penalty
-        back[i] = cand.argmax(axis=0)
-        score = cand[back[i], np.arange(len(TAGS))] + logp[i]
-    tags = np.zeros(n, dtype=np.int64)
-    tags[-1] = int(score.argmax())
-    for i in range(n - 1, 0, -1):
-        tags[i - 1] = back[i, tags[i]]
-    return tags
 
 
 def tags_to_spans(tags: np.ndarray) -> list[tuple[int, int, str]]:
@@ -94,9 +62,9 @@ def tags_to_spans(tags: np.ndarray) -> list[tuple[int, int, str]]:
     return spans
 
 
-def gold_tags(example: Example, key: str) -> list[str | None]:
-    """The reference spans as BIO tags over the predicted tokens (None where they do not align)."""
-    tags: list[str | None] = ["O"] * len(example.predicted)
+def gold_tags(example: Example, key: str) -> list[str]:
+    """The reference spans as BIO tags over the predicted tokens ("O" outside every span)."""
+    tags = ["O"] * len(example.predicted)
     if key not in example.reference.spans:
         return tags
     for span in example.get_aligned_spans_y2x(example.reference.spans[key], allow_overlap=True):
@@ -193,9 +161,11 @@ class AttributionTagger(TrainablePipe):
             emissions = [self.model.ops.to_numpy(x).astype(np.float64) for x in scores]
             tag_seqs = [crf_ops.viterbi(e, T, S) for e in emissions]
             prob_seqs = crf_ops.marginals(emissions, T, S)
-        else:
+        else:  # a softmax: the same decoding over log-probabilities, with no learned transitions
             prob_seqs = [self.model.ops.to_numpy(x) for x in scores]
-            tag_seqs = [viterbi(p) if len(p) else np.zeros(0, dtype=np.int64) for p in prob_seqs]
+            tag_seqs = [
+                crf_ops.viterbi(np.log(np.clip(p, 1e-9, 1.0)), PENALTY_T, PENALTY_S) for p in prob_seqs
+            ]
         for doc, probs, tags in zip(docs, prob_seqs, tag_seqs, strict=True):
             spans = []
             for s, e, role in tags_to_spans(tags):
@@ -237,7 +207,7 @@ class AttributionTagger(TrainablePipe):
             d_scores, loss = loss_func(scores, truths)
             return float(loss), d_scores
         index = {t: k for k, t in enumerate(TAGS)}
-        gold = [np.array([index.get(t or "O", 0) for t in tags], dtype=np.int64) for tags in truths]
+        gold = [np.array([index[t] for t in tags], dtype=np.int64) for tags in truths]
         T, S = self._transitions()
         emissions = [self.model.ops.to_numpy(x).astype(np.float64) for x in scores]
         loss, d_em, d_T, d_S = crf_ops.nll(emissions, gold, T, S)

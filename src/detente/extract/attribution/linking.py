@@ -3,7 +3,8 @@
 The tagger labels spans but does not say which belong together. Within a paragraph, every
 content span joins the cue nearest to it and every cue takes the nearest source, where
 "nearest" counts the tokens between the two and charges extra for each sentence boundary
-crossed, so that in '“A,” he said. “B,” she said.' B goes with "she said". A cue with content on
+crossed, so that in '“A,” he said. “B,” she said.' B goes with "she said"; reported (unquoted)
+words only go with a cue in their own sentence. A cue with content on
 both sides ('“A,” he said, “B.”') gets one attribution with two pieces, as PolNeAR annotates an
 interrupted quote. One source may serve several cues ("He said A and added B"). Spans that find
 no partner are kept as attributions of their own, so that nothing the tagger found is lost.
@@ -17,8 +18,9 @@ from spacy.tokens import Doc, Span
 
 from detente.extract.attribution.component import SCORE_ATTR, SPANS_KEY
 
-SENTENCE_COST = 12  # tokens a sentence boundary counts for when measuring distance
+SENTENCE_COST = 30  # tokens a sentence boundary counts for when measuring distance (tuned on dev)
 MAX_SOURCE_DISTANCE = 30  # farther sources are not linked to a cue
+QUOTE_MARKS = ('"', "“", "”", "‘", "’", "«", "»", "„", "''", "``")
 
 
 @dataclass(slots=True)
@@ -38,6 +40,13 @@ def _gap(a: Span, b: Span) -> int:
     if b.end <= a.start:
         return a.start - b.end
     return 0
+
+
+def _quoted(span: Span) -> bool:
+    """Whether the span opens with, or right after, a quotation mark."""
+    doc = span.doc
+    before = doc[span.start - 1].text if span.start > 0 else ""
+    return any(m in before or span[0].text.startswith(m) for m in QUOTE_MARKS)
 
 
 def _sentence_of(doc: Doc) -> list[int]:
@@ -73,6 +82,12 @@ def link(doc: Doc, key: str = SPANS_KEY) -> list[LinkedAttribution]:
             return float("inf")
         return _gap(a, b) + SENTENCE_COST * abs(sent[a.start] - sent[b.start])
 
+    def cue_distance(content: Span, cue: Span) -> float:
+        """Reported words and their cue share a sentence; quoted words may run over several."""
+        if sent[content.start] != sent[cue.start] and not _quoted(content):
+            return float("inf")
+        return distance(content, cue)
+
     spans = sorted(group, key=lambda s: (s.start, s.end))
     cues = [s for s in spans if s.label_ == "CUE"]
     sources = [s for s in spans if s.label_ == "SOURCE"]
@@ -81,8 +96,8 @@ def link(doc: Doc, key: str = SPANS_KEY) -> list[LinkedAttribution]:
     by_cue: dict[int, LinkedAttribution] = {i: LinkedAttribution(c, None) for i, c in enumerate(cues)}
     loose: list[LinkedAttribution] = []
     for t in contents:
-        best = min(range(len(cues)), key=lambda i: distance(t, cues[i]), default=None)
-        if best is None or distance(t, cues[best]) == float("inf"):
+        best = min(range(len(cues)), key=lambda i: cue_distance(t, cues[i]), default=None)
+        if best is None or cue_distance(t, cues[best]) == float("inf"):
             loose.append(LinkedAttribution(None, None, [t]))
         else:
             by_cue[best].content.append(t)

@@ -60,10 +60,10 @@ class ModelAttribution:
         theirs = q.cue_span
         return mine is None or theirs is None or (mine.start < theirs.end and theirs.start < mine.end)
 
-    def covers(self, q: Quote, share: float = COVER) -> bool:
-        """Whether its content holds at least ``share`` of the quote's characters."""
+    def covers(self, q: Quote) -> bool:
+        """Whether its content holds at least ``COVER`` of the quote's characters."""
         inside = sum(max(0, min(p.end, q.end) - max(p.start, q.start)) for p in self.quotes)
-        return inside >= share * (q.end - q.start)
+        return inside >= COVER * (q.end - q.start)
 
 
 def _strip(text: str, start: int, end: int) -> tuple[int, int]:
@@ -81,11 +81,11 @@ def _text_span(text: str, span: Span | None) -> TextSpan | None:
 
 
 def _is_clause(piece: Span) -> bool:
-    """Whether the words hold a verb with its own subject ("that talks failed", "we will win")."""
-    return any(
-        t.pos_ in ("VERB", "AUX")
-        and any(c.dep_ in CLAUSE_SUBJECTS and c.i >= piece.start for c in t.children)
-        for t in piece
+    """Whether the words are a clause: their head is a verb with its own subject ("that talks
+    failed", "we will win"), not a noun ("a truce", "Trump's assertion that ...")."""
+    root = piece.root
+    return root.pos_ in ("VERB", "AUX") and any(
+        c.dep_ in CLAUSE_SUBJECTS and piece.start <= c.i < piece.end for c in root.children
     )
 
 
