@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
+from spacy.attrs import SENT_START
 from spacy.tokens import Doc, Span
 
 from detente.extract.attribution.component import SCORE_ATTR, SPANS_KEY
@@ -50,23 +52,15 @@ def _quoted(span: Span) -> bool:
 
 
 def _sentence_of(doc: Doc) -> list[int]:
-    out = [0] * len(doc)
-    k = -1
-    for t in doc:
-        if t.is_sent_start or t.i == 0:
-            k += 1
-        out[t.i] = k
-    return out
+    """Sentence number of each token (0 for the first sentence)."""
+    starts = doc.to_array([SENT_START])
+    return (np.cumsum(starts == 1) - (starts[0] == 1 if len(doc) else 0)).tolist()
 
 
 def _paragraph_of(doc: Doc) -> list[int]:
-    out = [0] * len(doc)
-    k = 0
-    for t in doc:
-        out[t.i] = k
-        if "\n" in t.text or "\n" in t.whitespace_:
-            k += 1
-    return out
+    """Paragraph number of each token: a new one after every line break."""
+    breaks = [("\n" in t.text or "\n" in t.whitespace_) for t in doc]
+    return (np.cumsum([False, *breaks[:-1]]) if breaks else np.zeros(0, dtype=int)).tolist()
 
 
 def link(doc: Doc, key: str = SPANS_KEY) -> list[LinkedAttribution]:
@@ -82,9 +76,9 @@ def link(doc: Doc, key: str = SPANS_KEY) -> list[LinkedAttribution]:
             return float("inf")
         return _gap(a, b) + SENTENCE_COST * abs(sent[a.start] - sent[b.start])
 
-    def cue_distance(content: Span, cue: Span) -> float:
+    def cue_distance(content: Span, quoted: bool, cue: Span) -> float:
         """Reported words and their cue share a sentence; quoted words may run over several."""
-        if sent[content.start] != sent[cue.start] and not _quoted(content):
+        if sent[content.start] != sent[cue.start] and not quoted:
             return float("inf")
         return distance(content, cue)
 
@@ -96,15 +90,18 @@ def link(doc: Doc, key: str = SPANS_KEY) -> list[LinkedAttribution]:
     by_cue: dict[int, LinkedAttribution] = {i: LinkedAttribution(c, None) for i, c in enumerate(cues)}
     loose: list[LinkedAttribution] = []
     for t in contents:
-        best = min(range(len(cues)), key=lambda i: cue_distance(t, cues[i]), default=None)
-        if best is None or cue_distance(t, cues[best]) == float("inf"):
+        quoted = _quoted(t)
+        d, best = min(
+            ((cue_distance(t, quoted, c), i) for i, c in enumerate(cues)), default=(float("inf"), -1)
+        )
+        if d == float("inf"):
             loose.append(LinkedAttribution(None, None, [t]))
         else:
             by_cue[best].content.append(t)
     used_sources: set[int] = set()
     for i, c in enumerate(cues):
-        best = min(range(len(sources)), key=lambda j: distance(c, sources[j]), default=None)
-        if best is not None and distance(c, sources[best]) <= MAX_SOURCE_DISTANCE:
+        d, best = min(((distance(c, x), j) for j, x in enumerate(sources)), default=(float("inf"), -1))
+        if d <= MAX_SOURCE_DISTANCE:
             by_cue[i].source = sources[best]
             used_sources.add(best)
     for j, s in enumerate(sources):
