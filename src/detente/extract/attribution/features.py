@@ -11,7 +11,7 @@ marks, which a window over neighbouring words cannot see.
 from __future__ import annotations
 
 import numpy as np
-from spacy.attrs import DEP, ENT_IOB, ENT_TYPE, HEAD, LEMMA, NORM, SHAPE, SUFFIX, TAG
+from spacy.attrs import DEP, ENT_IOB, ENT_TYPE, HEAD, IDX, LEMMA, NORM, SENT_START, SHAPE, SUFFIX, TAG
 from spacy.tokens import Doc
 
 from detente.extract.quote_marks import scan_paragraph
@@ -51,7 +51,7 @@ def quote_states(doc: Doc) -> np.ndarray:
     states = np.full(len(doc), OUT, dtype=np.uint64)
     if not len(doc):
         return states
-    starts = np.array([t.idx for t in doc], dtype=np.int64)
+    starts = doc.to_array([IDX]).astype(np.int64).ravel()
     for m in scan_paragraph(doc.text, 0, len(doc.text)):
         first = m.start if m.start is not None else 0
         lo, hi = np.searchsorted(starts, first), np.searchsorted(starts, m.end)
@@ -87,7 +87,7 @@ def token_features(doc: Doc) -> np.ndarray:
     out[:, 9] = _mix(lemma[h3], dep[h2], 9)
     out[:, 10] = quote_states(doc)
     side = np.sign(h1 - idx).astype(np.int64) + 1  # 0: head to the left, 1: root, 2: to the right
-    sent_start = np.fromiter((t.is_sent_start for t in doc), dtype=bool, count=n)
+    sent_start = doc.to_array([SENT_START]).astype(np.int64).ravel() == 1
     out[:, 11] = (side + 3 * sent_start + 1).astype(np.uint64)
     # Subtree edges: each position keeps the largest subtree that starts (ends) there.
     lefts = np.fromiter((t.left_edge.i for t in doc), dtype=np.int64, count=n)
