@@ -32,6 +32,9 @@ from detente.store.snapshot import by_document, snapshot
 
 BAD = Path(__file__).parent / "fixtures" / "ingest" / "bad"
 EXAMPLES = int(os.environ.get("DETENTE_FUZZ_EXAMPLES", "10"))
+# The quick run in `make test` draws the same examples every time (CI must not pass or fail by
+# chance); `make reliability` sets DETENTE_FUZZ_EXAMPLES and draws new ones on each run.
+DERANDOMIZE = "DETENTE_FUZZ_EXAMPLES" not in os.environ
 SETTINGS = Settings(http_timeout=0.5)
 pytestmark = pytest.mark.reliability  # in `make test` too (few examples), and in `make reliability`
 TRIED = {"inputs": 0, "examples": 0}
@@ -205,6 +208,7 @@ inputs = st.one_of(
 @settings(
     max_examples=EXAMPLES,
     deadline=None,
+    derandomize=DERANDOMIZE,
     suppress_health_check=[
         HealthCheck.function_scoped_fixture,
         HealthCheck.too_slow,

@@ -85,12 +85,13 @@ async def _load(
     deadline = time.perf_counter() + seconds
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
 
-    async def client(k: int, http: httpx.AsyncClient) -> None:
-        i = k
+    async def client(http: httpx.AsyncClient) -> None:
         while time.perf_counter() < deadline and budget[0] > 0:
+            # one sequence over all clients: the paths share the requests evenly, however the
+            # clients' speeds differ
+            n = max_requests - budget[0]
             budget[0] -= 1
-            path = paths[i % len(paths)]
-            i += 1
+            path = paths[n % len(paths)]
             t0 = time.perf_counter()
             try:
                 response = await http.get(path)
@@ -105,7 +106,7 @@ async def _load(
 
     start = time.perf_counter()
     async with httpx.AsyncClient(base_url=base_url, timeout=timeout, limits=limits) as http:
-        await asyncio.gather(*(client(k, http) for k in range(clients)))
+        await asyncio.gather(*(client(http) for _ in range(clients)))
     result.seconds = time.perf_counter() - start
     return result
 
