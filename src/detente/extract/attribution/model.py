@@ -81,10 +81,10 @@ def crf_transitions(n_labels: int) -> Model[list[Floats2d], list[Floats2d]]:
 def build_attribution_tagger(
     n_labels: int = 7,
     tensor_width: int = 96,
-    embed_width: int = 48,
+    embed_width: int = 32,
     norm_rows: int = 20000,
     rows: int = 5000,
-    hidden: int = 256,
+    hidden: int = 128,
     depth: int = 1,
     dropout: float = 0.3,
     crf: bool = True,
