@@ -47,10 +47,11 @@ def _text_span(text: str, x: Token | Span | None) -> TextSpan | None:
     return TextSpan(s, e, text[s:e])
 
 
-def _strip(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start] in TRIM:
+def strip_span(text: str, start: int, end: int, trim: str = TRIM) -> tuple[int, int]:
+    """``start``/``end`` moved inwards past spaces, punctuation and quotation marks in ``trim``."""
+    while start < end and text[start] in trim:
         start += 1
-    while end > start and text[end - 1] in TRIM:
+    while end > start and text[end - 1] in trim:
         end -= 1
     return start, end
 
@@ -175,7 +176,7 @@ class QuoteFinder:
         items: list[tuple[int, int, Marked]] = []
         for m in marked:
             start = m.start if m.start is not None else self._backfill_orphan(m)
-            s, e = _strip(self.text, start, m.end)
+            s, e = strip_span(self.text, start, m.end)
             if e - s < 2 or not re.search(r"\w", self.text[s:e]):
                 continue
             items.append((s, e, m))
@@ -261,7 +262,7 @@ class QuoteFinder:
                 span = self._reported_content(sent, att)
                 if span is None:
                     continue
-                s, e = _strip(self.text, *span)
+                s, e = strip_span(self.text, *span)
                 if e - s < 8 or (s, e) in seen or len(re.findall(r"\w+", self.text[s:e])) < 3:
                     continue
                 if self._direct_share(s, e) >= 0.5:

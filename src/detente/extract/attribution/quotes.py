@@ -27,10 +27,10 @@ from spacy.tokens import Span
 from detente.extract.attribution.linking import LinkedAttribution, link
 from detente.extract.lexicon import Lexicon
 from detente.extract.mentions import Resolver, Speaker
+from detente.extract.quotes import strip_span
 from detente.records import Quote
 from detente.records import Span as TextSpan
 
-TRIM = " \t\n,.;:—–-\"“”‘’'"
 QUOTE_MARKS = "\"“”‘’'«»„"
 CLAUSE_SUBJECTS = ("nsubj", "nsubjpass", "csubj", "expl")
 COVER = 0.6  # share of a rule quote's words a tagger attribution must hold to replace it
@@ -64,14 +64,6 @@ class ModelAttribution:
         """Whether its content holds at least ``COVER`` of the quote's characters."""
         inside = sum(max(0, min(p.end, q.end) - max(p.start, q.start)) for p in self.quotes)
         return inside >= COVER * (q.end - q.start)
-
-
-def _strip(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start] in TRIM:
-        start += 1
-    while end > start and text[end - 1] in TRIM:
-        end -= 1
-    return start, end
 
 
 def _text_span(text: str, span: Span | None) -> TextSpan | None:
@@ -135,7 +127,7 @@ class ModelQuotes:
 
     def _quote(self, r: Resolver, a: LinkedAttribution, piece: Span, speaker: Speaker | None) -> Quote | None:
         text = r.text
-        s, e = _strip(text, piece.start_char, piece.end_char)
+        s, e = strip_span(text, piece.start_char, piece.end_char)
         if e - s < 2:
             return None
         before = text[max(0, piece.start_char - 2) : piece.start_char]
