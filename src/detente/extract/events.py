@@ -73,14 +73,15 @@ class EventFinder:
             kind = self._kind(sent)
             if kind is None or any(t.dep_ == "neg" and t.head.dep_ == "ROOT" for t in sent):
                 continue  # no trigger, or "did not attend the meeting"
-            date = date_of(n) or self._year_of_trigger(sent)
+            triggers = self._trigger_tokens(sent)
+            date = date_of(n) or self._year_of_trigger(triggers)
             if not date:
                 if self._future(sent, kind):
                     continue  # "talks would start soon": not (yet) an event
                 earlier = (date_of(k) for k in range(n - 1, max(-1, n - 1 - CARRY_SENTENCES), -1))
                 date = next((d for d in earlier if d and len(d) >= 10), None)
             people, parties = self._participants(sent)
-            place = self._place(sent, statement=kind == "statement", anchors=self._anchors(sent))
+            place = self._place(sent, statement=kind == "statement", anchors=self._anchors(triggers))
             if kind == "talks" and not place:
                 continue  # "open to peace talks" names a topic, not a round of talks
             if kind in ("statement", "attack") and not date:
@@ -157,11 +158,20 @@ class EventFinder:
                 return True
         return False
 
-    def _year_of_trigger(self, sent: Span) -> str | None:
-        """ "their 2018 Helsinki summit": a year that modifies the trigger noun dates the event."""
+    def _trigger_tokens(self, sent: Span) -> list[Token]:
+        """The first token of every event word in the sentence."""
+        out = []
         for m in self.any_trigger.finditer(sent.text.lower()):
             tok = next((t for t in sent if t.idx - sent.start_char >= m.start()), None)
-            if tok is None or tok.pos_ != "NOUN":
+            if tok is not None:
+                out.append(tok)
+        return out
+
+    @staticmethod
+    def _year_of_trigger(triggers: list[Token]) -> str | None:
+        """ "their 2018 Helsinki summit": a year that modifies the trigger noun dates the event."""
+        for tok in triggers:
+            if tok.pos_ != "NOUN":
                 continue
             for c in tok.children:
                 if c.dep_ in ("nummod", "compound", "amod", "npadvmod") and re.fullmatch(
@@ -170,17 +180,14 @@ class EventFinder:
                     return c.text
         return None
 
-    def _anchors(self, sent: Span) -> set[int]:
+    @staticmethod
+    def _anchors(triggers: list[Token]) -> set[int]:
         """Every trigger word and the words up to the predicate that governs it: a place tied to
         one of them is where an event happened ("held talks in Riyadh", "the summit in
         Anchorage"); one elsewhere in the sentence usually is not ("briefed on the talks ...
         front lines in Kherson")."""
         out: set[int] = set()
-        low = sent.text.lower()
-        for m in self.any_trigger.finditer(low):
-            tok = next((t for t in sent if t.idx - sent.start_char >= m.start()), None)
-            if tok is None:
-                continue
+        for tok in triggers:
             out.add(tok.i)
             while tok.head.i != tok.i and tok.pos_ not in ("VERB", "AUX"):
                 tok = tok.head
