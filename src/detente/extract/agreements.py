@@ -320,11 +320,10 @@ def _merge(items: list[Agreement], near_terms: dict[int, dict[str, object]] | No
     the numbers that qualify the mention itself ("rejected a three-month truce ... the RSF agreed
     to the truce")."""
     out = _merge_in_order(items)
-    seen = {id(a) for a in items if a.status != CONTEXT}
     for i, a in enumerate(items):
         if a.status != CONTEXT or not near_terms:
             continue
-        later = {id(b) for b in items[i + 1 :] if b.status != CONTEXT} & seen
+        later = {id(b) for b in items[i + 1 :] if b.status != CONTEXT}
         for b in out:
             if b.type == a.type and id(b) in later:
                 for k, v in near_terms.get(id(a), {}).items():
