@@ -4,6 +4,7 @@ the combination with the rules, and the shipped model inside the extractor."""
 from __future__ import annotations
 
 import itertools
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -294,3 +295,53 @@ def test_training_on_a_few_articles_gives_a_loadable_model(shared_dir, tmp_path)
     assert (best / "train.cfg").is_file()
     tagger = spacy.load(best).get_pipe("detente_attribution")
     assert tagger.labels[0] == "O" and len(tagger.labels) == 7
+
+
+def _piece(text: str, words: str, kind: str, speaker: str | None = None) -> Quote:
+    s = text.index(words)
+    return Quote(words, kind, s, s + len(words), speaker, None, "said", TextSpan(6, 10, "said"), "")
+
+
+def test_a_paraphrase_around_quoted_words_is_kept_beside_them_or_instead_of_them():
+    text = "Smith said voter fraud would be “one hell of a way to lose” in the November vote."
+    para = _piece(text, "voter fraud would be “one hell of a way to lose” in the November vote", "indirect")
+    short = _piece(text, "one hell of a way to lose", "direct", "Rule Name")
+    # 6 of 15 words quoted: the quoted words and the paraphrase both stand
+    quotes, _ = combine([short], [ModelAttribution([para], speech=True)])
+    assert [(x.text, x.kind, x.speaker) for x in quotes] == [
+        (para.text, "indirect", "Rule Name"),
+        (short.text, "direct", "Rule Name"),
+    ]
+    # 6 of 7 words quoted: one direct statement
+    text = "Smith said that “one hell of a way to lose”."
+    para = _piece(text, "that “one hell of a way to lose", "indirect")
+    most = _piece(text, "one hell of a way to lose", "direct", "Rule Name")
+    quotes, _ = combine([most], [ModelAttribution([para], speech=True)])
+    assert [(x.text, x.kind, x.speaker) for x in quotes] == [(para.text, "direct", "Rule Name")]
+    # a belief around quoted words is not speech: only the quoted words are a quote
+    quotes, others = combine([most], [ModelAttribution([para], speech=False)])
+    assert [x.text for x in quotes] == [most.text] and [x.text for x in others] == [para.text]
+
+
+def test_rules_fold_a_quote_that_is_most_of_a_reported_statement_into_it():
+    from detente.extract.quotes import merge_nested
+
+    reported = Quote(
+        "he made it “hot as a pistol”", "indirect", 0, 27, "Putin", None, "according to", None, ""
+    )
+    inner = Quote("hot as a pistol", "direct", 12, 27, "Putin", None, "according to", None, "")
+    other = Quote("we will", "direct", 40, 47, "Jones", None, "said", None, "")
+    merged = merge_nested([inner, other], [reported])
+    assert [(x.text, x.kind) for x in merged] == [
+        ("we will", "direct"),
+        ("he made it “hot as a pistol”", "direct"),
+    ]
+    # a different speaker's words inside it are not folded
+    assert len(merge_nested([replace(inner, speaker="Trump")], [reported])) == 2
+
+
+def test_the_person_told_is_not_part_of_what_was_said(extractor):
+    text = "Jane Smith told the visiting envoys on Monday that the blockade would end within a week."
+    ex = extractor.extract(Document("t", "t.txt", "test", text, None, None, None, "en"))
+    said = [x for x in ex.quotes if "blockade" in x.text]
+    assert said and said[0].text.startswith("that the blockade"), [x.text for x in ex.quotes]

@@ -347,3 +347,14 @@ def test_classify_embedded_quote_and_short_source():
         "source: system shorter",
         "spurious, inside another gold content",
     ]
+
+
+def test_a_quote_inside_another_attributions_content_is_not_scored_on_its_own():
+    # PolNeAR labels each token once: the paraphrase is the attribution, not the phrase it quotes.
+    text = "Smith said voter fraud “would be one hell of a way to lose” in November. Jones said “no”."
+    outer = quote(text, "voter fraud “would be one hell of a way to lose” in November", "Smith", "said")
+    inner = quote(text, "would be one hell of a way to lose", "Smith", "said")
+    alone = quote(text, "no", "Jones", "said")
+    attributions = system_attributions(text, extraction(text, [outer, inner, alone]))
+    contents = [text[slice(*a.content.extent)] for a in attributions if a.content]
+    assert contents == ["voter fraud “would be one hell of a way to lose” in November", "no"]

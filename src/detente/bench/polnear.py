@@ -192,7 +192,20 @@ def system_attributions(text: str, extraction: Extraction) -> list[Attribution]:
             )
         )
         last_key = key
-    return out
+    return flatten(out)
+
+
+def _within(inner: RoleSpan, outer: RoleSpan) -> bool:
+    s, e = inner.extent
+    return inner.extent != outer.extent and any(a <= s and e <= b for a, b in outer.pieces)
+
+
+def flatten(attributions: list[Attribution]) -> list[Attribution]:
+    """Without the attributions whose content lies inside another's content (a phrase quoted
+    within a paraphrase): PolNeAR gives each token at most one label, so it never annotates
+    such a nested attribution, and the outer one is what its annotators mark."""
+    contents = [a.content for a in attributions if a.content is not None]
+    return [a for a in attributions if a.content is None or not any(_within(a.content, c) for c in contents)]
 
 
 # ---- matching --------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ class Lexicon:
     speech_verbs: frozenset[str]
     weak_reported_verbs: frozenset[str]
     act_verbs: frozenset[str]
+    addressee_verbs: frozenset[str]
     speech_nouns: frozenset[str]
     role_heads: frozenset[str]
     role_modifiers: frozenset[str]

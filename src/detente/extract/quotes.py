@@ -12,7 +12,7 @@ institution or party to its name, a description ("the Russian leader") to the pe
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from spacy.tokens import Span, Token
 
@@ -56,6 +56,39 @@ def strip_span(text: str, start: int, end: int, trim: str = TRIM) -> tuple[int, 
     return start, end
 
 
+# A paraphrase and the quoted words inside it are one (direct) statement when the quoted words
+# make up at least this share of the paraphrase's words ('He made the US “hot as a pistol”,
+# according to X'); below it the quoted phrase is a quote of its own beside the paraphrase.
+SAME_STATEMENT_SHARE = 0.5
+
+
+def word_count(text: str) -> int:
+    return sum(any(ch.isalnum() for ch in w) for w in text.split())
+
+
+def quoted_share(outer: list[Quote], inner: list[Quote]) -> float:
+    """Share of the words of ``outer`` (a paraphrase, maybe in pieces) that ``inner`` quote."""
+    return sum(word_count(q.text) for q in inner) / max(1, sum(word_count(q.text) for q in outer))
+
+
+def merge_nested(direct: list[Quote], indirect: list[Quote]) -> list[Quote]:
+    """Both lists, with each direct quote that makes up most of a reported one by the same
+    speaker folded into it (the reported one then counts as direct)."""
+    out_indirect = []
+    dropped: set[int] = set()
+    for q in indirect:
+        inner = [
+            i
+            for i, d in enumerate(direct)
+            if q.start <= d.start and d.end <= q.end and d.speaker == q.speaker and i not in dropped
+        ]
+        if inner and quoted_share([q], [direct[i] for i in inner]) >= SAME_STATEMENT_SHARE:
+            dropped.update(inner)
+            q = replace(q, kind="direct")
+        out_indirect.append(q)
+    return [d for i, d in enumerate(direct) if i not in dropped] + out_indirect
+
+
 class QuoteFinder:
     """Finds the quotes of one parsed document, given its people."""
 
@@ -75,8 +108,7 @@ class QuoteFinder:
         self.direct_spans: list[tuple[int, int]] = []
         direct = self._direct(marked)
         indirect = self._indirect(direct)
-        quotes = sorted(direct + indirect, key=lambda q: q.start)
-        return quotes
+        return sorted(merge_nested(direct, indirect), key=lambda q: q.start)
 
     # ---- quoted spans -----------------------------------------------------------------------
     def _in_direct(self, start: int, end: int) -> bool:

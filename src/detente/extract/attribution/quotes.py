@@ -22,12 +22,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from spacy.tokens import Span
+from spacy.tokens import Span, Token
 
 from detente.extract.attribution.linking import LinkedAttribution, link
 from detente.extract.lexicon import Lexicon
 from detente.extract.mentions import Resolver, Speaker
-from detente.extract.quotes import strip_span
+from detente.extract.quotes import SAME_STATEMENT_SHARE, quoted_share, strip_span
 from detente.records import Quote
 from detente.records import Span as TextSpan
 
@@ -60,6 +60,16 @@ class ModelAttribution:
         theirs = q.cue_span
         return mine is None or theirs is None or (mine.start < theirs.end and theirs.start < mine.end)
 
+    def wraps(self, q: Quote) -> bool:
+        """Whether one of its content pieces holds the quote and words besides it: a paraphrase
+        that quotes a phrase ('Trump said voter fraud “would be one hell of a way to lose”')."""
+        for p in self.quotes:
+            if p.start <= q.start and q.end <= p.end:
+                rest = p.text[: q.start - p.start] + " " + p.text[q.end - p.start :]
+                if any(ch.isalnum() for ch in rest):
+                    return True
+        return False
+
     def covers(self, q: Quote) -> bool:
         """Whether its content holds at least ``COVER`` of the quote's characters."""
         inside = sum(max(0, min(p.end, q.end) - max(p.start, q.start)) for p in self.quotes)
@@ -79,6 +89,18 @@ def _is_clause(piece: Span) -> bool:
     return root.pos_ in ("VERB", "AUX") and any(
         c.dep_ in CLAUSE_SUBJECTS and piece.start <= c.i < piece.end for c in root.children
     )
+
+
+ADDRESSEE_DEPS = frozenset({"dobj", "dative", "npadvmod", "prep", "advmod", "punct"})
+
+
+def _hangs_on(token: Token, verb: Token) -> bool:
+    """Whether the token is in the subtree of one of the verb's non-clausal dependents."""
+    while token.head.i != verb.i:
+        if token.head.i == token.i:
+            return False
+        token = token.head
+    return token.dep_ in ADDRESSEE_DEPS
 
 
 class ModelQuotes:
@@ -125,8 +147,28 @@ class ModelQuotes:
         who = r.resolve(source.root)
         return Speaker(who.name if who else None, source, who.via if who else "noun")
 
+    def _without_addressee(self, piece: Span, cue: Span | None) -> Span:
+        """The piece without the person spoken to when the tagger took them in: after "told",
+        "warned" and the like, words that hang on the verb before its "that" clause (the
+        addressee and the verb's own modifiers: "told senior officials on Saturday that ...")
+        are not what was said; the content starts at the clause."""
+        if cue is None or cue.root.lemma_.lower() not in self.lex.addressee_verbs:
+            return piece
+        verb, doc = cue.root, piece.doc
+        for clause in verb.rights:
+            start = clause.left_edge.i
+            if clause.dep_ != "ccomp" or not piece.start < start < piece.end:
+                continue
+            lead = doc[piece.start : start]
+            if any(t.dep_ in ("dobj", "dative") and t.head.i == verb.i for t in lead) and all(
+                _hangs_on(t, verb) for t in lead
+            ):
+                return doc[start : piece.end]
+        return piece
+
     def _quote(self, r: Resolver, a: LinkedAttribution, piece: Span, speaker: Speaker | None) -> Quote | None:
         text = r.text
+        piece = self._without_addressee(piece, a.cue)
         s, e = strip_span(text, piece.start_char, piece.end_char)
         if e - s < 2:
             return None
@@ -170,6 +212,24 @@ def _common(a: Quote, b: Quote) -> int:
     return max(0, min(a.end, b.end) - max(a.start, b.start))
 
 
+def _wrapped(m: ModelAttribution, inner: list[Quote]) -> list[Quote]:
+    """The precise quotes that a tagger attribution paraphrases around, as they are kept.
+
+    When they are a small part of its words ('said voter fraud “would be one hell of a way to
+    lose”'), the quoted phrases stand as quotes of their own beside it; when they make up most
+    of its words ('that “we want the war to end on fair terms”'), they and the paraphrase are
+    one direct statement, and the paraphrase stays alone. Quotes keep the rules' speaker, the
+    paraphrase takes it when the tagger found none. A paraphrase that is not speech (a belief)
+    is not a quote: only the quoted words are, as the rules found them."""
+    inner = [replace(r, speaker=r.speaker or m.quotes[0].speaker) for r in inner]
+    if not m.speech:
+        return inner
+    name = next((r.speaker for r in inner if r.speaker), None)
+    if quoted_share(m.quotes, inner) < SAME_STATEMENT_SHARE:
+        return [*(replace(q, speaker=q.speaker or name) for q in m.quotes), *inner]
+    return [replace(q, speaker=q.speaker or name, kind="direct") for q in m.quotes]
+
+
 def combine(rules: list[Quote], model: list[ModelAttribution]) -> tuple[list[Quote], list[Quote]]:
     """(quotes, other attributions) from the rules' quotes and the tagger's attributions.
 
@@ -185,7 +245,13 @@ def combine(rules: list[Quote], model: list[ModelAttribution]) -> tuple[list[Quo
     precise = [r for r in rules if _precise(r)]
     reported = [r for r in rules if not _precise(r)]
     quotes: list[Quote] = []
+    wrapped: dict[int, list[Quote]] = {}  # tagger attribution -> precise quotes inside its words
     for r in precise:
+        nested = any(o is not r and o.start <= r.start and r.end <= o.end for o in precise)
+        outer = None if nested else next((k for k, m in enumerate(model) if m.wraps(r)), None)
+        if outer is not None:
+            wrapped.setdefault(outer, []).append(r)
+            continue
         best = max(
             (m for m in model if m.overlaps(r) and m.same_cue(r)),
             key=lambda m: max(_common(q, r) for q in m.quotes),
@@ -206,9 +272,13 @@ def combine(rules: list[Quote], model: list[ModelAttribution]) -> tuple[list[Quo
         )
     others: list[Quote] = []
     replaced: set[int] = set()
-    for m in model:
-        if any(m.overlaps(r) for r in precise):
-            continue  # its words are a rule quote's, merged above
+    for k, inner in wrapped.items():
+        quotes.extend(_wrapped(model[k], inner))
+        if model[k].speech:
+            replaced.update(i for i, r in enumerate(reported) if model[k].overlaps(r))
+    for k, m in enumerate(model):
+        if (k in wrapped and m.speech) or any(m.overlaps(r) and r not in wrapped.get(k, ()) for r in precise):
+            continue  # its words are a rule quote's, merged above, or it was kept with those
         donors = [i for i, r in enumerate(reported) if m.overlaps(r)]
         if any(not m.covers(reported[i]) for i in donors):
             continue  # the rules read more of these words as reported speech: theirs stands
