@@ -174,3 +174,29 @@ def test_unreachable_port_and_bad_addresses():
 def test_one_bad_url_does_not_stop_the_batch(server):
     items = list(iter_raw([f"{server}/missing", f"{server}/image", f"{server}/article"], SETTINGS))
     assert [type(i).__name__ for i in items] == ["Problem", "Problem", "RawDocument"]
+
+
+def test_private_addresses_are_refused_when_asked(server, monkeypatch):
+    from detente.ingest import web
+
+    public_only = SETTINGS.with_(http_allow_private=False)
+    item = fetch(f"{server}/article", public_only)
+    assert isinstance(item, Problem) and "local or private address (127.0.0.1)" in item.reason
+    for host in ("localhost", "10.1.2.3", "192.168.0.1", "169.254.169.254", "[::1]"):
+        assert web.private_address(host) is not None, host
+    assert web.private_address("93.184.215.14") is None  # a public address, no DNS needed
+    # every hop is checked: a public host redirecting to this machine is refused at the redirect
+    real = web.private_address
+    monkeypatch.setattr(web, "private_address", lambda h: None if h == "public.test" else real(h))
+    monkeypatch.setattr(
+        web.httpx.HTTPTransport,
+        "handle_request",
+        lambda self, request, _real=web.httpx.HTTPTransport.handle_request: (
+            web.httpx.Response(302, headers={"Location": f"{server}/article"}, request=request)
+            if request.url.host == "public.test"
+            else _real(self, request)
+        ),
+    )
+    hop = fetch("http://public.test/story", public_only)
+    assert isinstance(hop, Problem) and "127.0.0.1" in hop.reason
+    assert isinstance(fetch("http://public.test/story"), RawDocument)  # allowed by default

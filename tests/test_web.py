@@ -257,6 +257,21 @@ def test_server_defaults_to_localhost():
     assert Settings().web_host == "127.0.0.1"
 
 
+def test_an_app_open_to_other_machines_imports_only_public_addresses(tmp_path):
+    from detente.web.imports import Importer
+
+    local = Importer(None, Settings(db=str(tmp_path / "a.db")))
+    shared = Importer(None, Settings(db=str(tmp_path / "a.db"), web_host="0.0.0.0"))
+    assert local.settings.http_allow_private and not shared.settings.http_allow_private
+    with TestClient(create_app(Settings(db=str(tmp_path / "b.db"), web_host="0.0.0.0"))) as c:
+        job = c.post("/api/imports", data={"url": "http://127.0.0.1:9/latest"}).json()
+        deadline = time.time() + 30
+        while not (job := c.get(f"/api/imports/{job['id']}").json())["finished"] and time.time() < deadline:
+            time.sleep(0.1)
+        assert job["stored"] == 0
+        assert any("local or private address" in p for p in job["problems"]), job
+
+
 def test_history_table_groups_runs_per_row_and_escapes_names():
     from detente.store.rows import StancePoint
     from detente.web.history import history_table

@@ -21,6 +21,9 @@ class Settings:
     http_timeout: float = 15.0  # seconds, per request
     http_max_bytes: int = 5_000_000  # larger responses are refused
     http_max_redirects: int = 5
+    # whether addresses on this machine or a private network may be fetched; the web app turns
+    # it off when it listens beyond this machine, so its users cannot make it read internal pages
+    http_allow_private: bool = True
     max_file_bytes: int = 20_000_000  # larger files are skipped with a reason (JSONL batches: per line)
     languages: tuple[str, ...] = ("en",)  # articles in other languages are skipped
     # clean: extra boilerplate pattern files, merged with data/boilerplate.yaml (same shape)

@@ -68,14 +68,15 @@ def serve(
     import uvicorn
 
     from detente.web.app import create_app
+    from detente.web.imports import LOOPBACK_HOSTS
 
     settings = _settings(db, scenario=str(scenario) if scenario else None, web_host=host, web_port=port)
     with _open_store(settings):
         pass  # fails with a clear message when there is no database yet
-    if settings.web_host not in ("127.0.0.1", "localhost", "::1"):
+    if settings.web_host not in LOOPBACK_HOSTS:
         err.print(
             f"[yellow]listening on {escape(settings.web_host)}:[/yellow] other machines can reach the app; "
-            "it has no login."
+            "it has no login. Imports by URL are limited to public addresses."
         )
     out.print(f"detente at http://{escape(settings.web_host)}:{settings.web_port}/  (Ctrl+C stops it)")
     uvicorn.run(create_app(settings), host=settings.web_host, port=settings.web_port, log_level="warning")

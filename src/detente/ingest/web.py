@@ -2,10 +2,18 @@
 
 The timeout is applied twice: httpx's per-operation timeout catches a server that never answers,
 and a deadline over the whole download catches one that trickles bytes slowly forever.
+
+With ``Settings.http_allow_private`` off (the web app listening beyond this machine), every
+request, redirects included, must go to a host whose addresses are all public: an import form
+must not become a way to read this machine's or the office network's internal pages. The check
+resolves the name just before the request; a DNS answer that changes between the two (rebinding)
+is not covered, so keep the app behind a proxy that blocks internal addresses too.
 """
 
 from __future__ import annotations
 
+import ipaddress
+import socket
 import time
 from dataclasses import dataclass
 
@@ -38,6 +46,31 @@ class Fetched:
     url: str
 
 
+class PrivateAddress(Exception):
+    """A request to a host on this machine or a private network, when those are refused."""
+
+
+def private_address(host: str) -> str | None:
+    """The first address of ``host`` that is not public (loopback, private, link-local, ...), or
+    None when all are public. A name that does not resolve is left to the request to report."""
+    try:
+        infos = socket.getaddrinfo(host.strip("[]"), None)
+    except (socket.gaierror, UnicodeError):
+        return None
+    for *_, sockaddr in infos:
+        ip = ipaddress.ip_address(str(sockaddr[0]).split("%", 1)[0])
+        if not ip.is_global or ip.is_multicast:
+            return str(ip)
+    return None
+
+
+def _refuse_private(request: httpx.Request) -> None:
+    if (ip := private_address(request.url.host)) is not None:
+        raise PrivateAddress(
+            f"{request.url.host} is a local or private address ({ip}); only public ones are fetched"
+        )
+
+
 def media_type(content_type: str) -> str:
     return content_type.split(";", 1)[0].strip().lower()
 
@@ -52,6 +85,7 @@ def fetch_url(url: str, settings: Settings) -> Fetched | Problem:
                 max_redirects=settings.http_max_redirects,
                 timeout=settings.http_timeout,
                 headers={"User-Agent": USER_AGENT, "Accept": ", ".join(sorted(ACCEPTED)) + ", */*;q=0.1"},
+                event_hooks={"request": [] if settings.http_allow_private else [_refuse_private]},
             ) as client,
             client.stream("GET", url) as response,
         ):
@@ -77,6 +111,8 @@ def fetch_url(url: str, settings: Settings) -> Fetched | Problem:
                     return Problem(url, f"no complete answer within {settings.http_timeout:g} s")
                 chunks.append(chunk)
             return Fetched(b"".join(chunks), kind, response.charset_encoding, str(response.url))
+    except PrivateAddress as e:
+        return Problem(url, f"refused: {e}")
     except httpx.TooManyRedirects:
         return Problem(url, f"more than {settings.http_max_redirects} redirects")
     except httpx.TimeoutException:

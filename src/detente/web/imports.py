@@ -23,6 +23,7 @@ from detente.records import Extraction, Problem
 
 log = logging.getLogger(__name__)
 
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 UPLOAD_SUFFIXES = {
     ".txt",
     ".md",
@@ -92,7 +93,9 @@ class Importer:
         self, store: Any, settings: Settings, extractor_factory: Callable[[], Any] | None = None
     ) -> None:
         self.store = store
-        self.settings = settings
+        # Reached from other machines, the app only fetches public addresses (see ingest.web).
+        local = settings.web_host in LOOPBACK_HOSTS
+        self.settings = settings if local else settings.with_(http_allow_private=False)
         self.jobs: dict[str, ImportJob] = {}
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="detente-import")
         self._extractor: Any = None
