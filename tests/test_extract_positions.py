@@ -220,3 +220,24 @@ def test_ready_to_sign_the_treaty_once_is_a_conditional_offer(extractor):
     )
     offers = [p for p in found if (p.actor, p.issue, p.stance) == ("Serbia", "peace_agreement", "offer")]
     assert offers and offers[0].conditional
+
+
+def test_the_two_sides_are_the_last_pair_named_as_sides_of_a_war_or_deal(extractor):
+    text = (
+        "Fighting between Armenia and Azerbaijan flared again near the border on Monday. "
+        "Late on Tuesday the two sides signed a ceasefire agreement in Moscow."
+    )
+    found = keys(positions_of(extractor, text))
+    assert {("Armenia", "ceasefire", "accept"), ("Azerbaijan", "ceasefire", "accept")} <= found
+    # a reached agreement "between X and Y" is both parties'
+    text = "Mediators announced a truce agreement between India and Pakistan late on Saturday."
+    found = keys(positions_of(extractor, text))
+    assert {("India", "ceasefire", "accept"), ("Pakistan", "ceasefire", "accept")} <= found
+
+
+def test_talks_with_a_mediator_do_not_name_the_two_sides(extractor):
+    text = (
+        "Talks between Qatar and Hamas resumed in Doha on Monday. "
+        "The two sides agreed to a ceasefire on Tuesday."
+    )
+    assert not {p for p in positions_of(extractor, text) if p.actor in ("Qatar", "Hamas")}

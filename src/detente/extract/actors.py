@@ -4,6 +4,12 @@ A state's leader, minister, spokesperson, negotiator or envoy speaks for that st
 institution or capital stands for its state ("Kremlin", "Kyiv", "White House"); a nationality
 stands for its state ("Ukrainian officials"). Analysts and commentators are sources, not parties.
 The tables come from the gazetteer, so users extend them there.
+
+"The two sides", "both parties", "the warring sides" name the two parties of the conflict or
+accord last spelt out in the article ("the war between Armenia and Azerbaijan", "a ceasefire
+between India and Pakistan"): a "between" phrase whose noun is a war, truce or deal and whose
+objects are exactly two parties. Talks and contacts do not count, since those are often between
+a party and a mediator.
 """
 
 from __future__ import annotations
@@ -15,6 +21,17 @@ from spacy.tokens import Token
 from detente.extract.gazetteer import Gazetteer
 from detente.extract.lexicon import Lexicon
 from detente.extract.mentions import Resolver, Speaker
+
+# Nouns for which "between X and Y" names the two sides.
+SIDES_OF = frozenset(
+    {
+        "war", "conflict", "fighting", "fight", "hostility", "clash", "tension", "dispute", "standoff",
+        "ceasefire", "cease-fire", "truce", "armistice", "deal", "agreement", "accord", "treaty",
+        "peace", "exchange", "swap", "border", "frontier",
+    }
+)  # fmt: skip
+# Plural nouns that, with "two", "both" or "warring", name the two sides.
+SIDE_NOUNS = frozenset({"side", "party", "country", "nation", "belligerent", "adversary", "foe", "rival"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +49,7 @@ class ActorResolver:
         self.gaz = gazetteer
         self.lex = lexicon
         self.people = {c.name: c for c in resolver.clusters.values()}
+        self._pairs: list[tuple[int, tuple[Actor, Actor]]] | None = None
 
     def of_name(self, name: str | None) -> Actor | None:
         """The party of a speaker's name: a person, an institution, a state, a nationality phrase."""
@@ -58,6 +76,8 @@ class ActorResolver:
         """Parties a subject or possessor token refers to, including its conjuncts
         ("Ukraine and Russia have agreed")."""
         found: list[Actor] = []
+        if self._is_sides(tok):
+            return self._sides(tok)
         for t in [tok, *[c for c in tok.children if c.dep_ == "conj"]]:
             actor = self._single(t)
             candidates = [actor] if actor is not None else []
@@ -85,6 +105,35 @@ class ActorResolver:
                 for t in inside:
                     out.extend(c for c in t.children if c.dep_ == "conj" and c not in inside)
         return out
+
+    def _is_sides(self, tok: Token) -> bool:
+        """ "the two sides", "both parties", "the warring countries"."""
+        if tok.lemma_.lower() not in SIDE_NOUNS or tok.tag_ not in ("NNS", "NNPS"):
+            return False
+        return any(c.lower_ in ("two", "both", "warring") for c in tok.children)
+
+    def _side_pairs(self) -> list[tuple[int, tuple[Actor, Actor]]]:
+        """(token index, the two parties) of every "<war/truce/deal> between X and Y" in the doc."""
+        if self._pairs is None:
+            self._pairs = []
+            for t in self.r.doc:
+                if t.lower_ != "between" or t.head.lemma_.lower() not in SIDES_OF:
+                    continue
+                found: list[Actor] = []
+                for obj in (c for c in t.children if c.dep_ == "pobj"):
+                    if self._is_sides(obj):
+                        continue
+                    for a in self.of_token(obj):
+                        if a.party not in {f.party for f in found}:
+                            found.append(a)
+                if len(found) == 2:
+                    self._pairs.append((t.i, (found[0], found[1])))
+        return self._pairs
+
+    def _sides(self, tok: Token) -> list[Actor]:
+        """The two parties "the two sides" at ``tok`` refers to: the last pair named before it."""
+        before = [pair for i, pair in self._side_pairs() if i < tok.i]
+        return list(before[-1]) if before else []
 
     def _single(self, tok: Token) -> Actor | None:
         if tok.lower_ in ("country", "government", "side", "delegation", "forces", "army"):

@@ -259,7 +259,10 @@ class PositionFinder:
             ):
                 sponsor = self._sponsor(child)
                 actors.extend(self.actors.of_token(sponsor or child))
-            elif child.dep_ == "prep" and child.lower_ in ("from", "by"):
+            elif child.dep_ == "prep" and (
+                child.lower_ in ("from", "by") or (agreement and child.lower_ == "between")
+            ):
+                # "an agreement between X and Y" is both parties' (when reached, checked below)
                 for obj in child.children:
                     if obj.dep_ == "pobj":
                         actors.extend(self.actors.of_token(obj))
