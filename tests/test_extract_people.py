@@ -108,3 +108,14 @@ def test_a_role_that_serves_another_named_person(extractor):
     assert people["Massad Boulos"].role == "senior adviser" and people["Massad Boulos"].org == "United States"
     assert people["Donald Trump"].role == "President"
     assert "ambassador to the United States" in (people["Sergei Kislyak"].role or "")
+
+
+def test_member_of_a_body_before_the_role_gives_the_org(extractor):
+    people = people_of(
+        extractor,
+        "A member of the Armenian negotiating team, deputy foreign minister Mher Grigoryan, said the "
+        "border talks would resume. Earlier on Monday, senator Anna Petrosyan criticised the plan.",
+    )
+    assert people["Mher Grigoryan"].org == "Armenian negotiating team"
+    assert people["Mher Grigoryan"].role == "deputy foreign minister"
+    assert not people["Anna Petrosyan"].org

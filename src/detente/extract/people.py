@@ -51,6 +51,10 @@ PLACE_HEADS = {
 QUANTIFIER = re.compile(r"^(?:one|two|three|four|five|several|some|both|all|each|many)\s+of\s+", re.I)
 
 
+# "a member of X, <role> <name>": X is the body the person belongs to.
+MEMBER_WORDS = frozenset({"member", "head", "chief", "leader", "chair", "chairman", "chairwoman"})
+
+
 @dataclass(slots=True)
 class Cluster:
     """One person in a document while it is being built."""
@@ -331,7 +335,23 @@ class PeopleFinder:
             rev = self._reverse_apposition(span, first)
             if rev:
                 return rev
-        return " ".join(role_words), org
+        return " ".join(role_words), org or self._member_of_before(doc, first)
+
+    def _member_of_before(self, doc: Doc, first: int) -> str | None:
+        """The body named in "a member of the Russian delegation, senator X" (the phrase before
+        a role and a comma), without its article."""
+        comma = first - 1
+        if comma < 2 or doc[comma].text != ",":
+            return None
+        k = comma - 1
+        while k > 0 and not doc[k].is_punct and doc[k].lower_ != "of" and doc[k].pos_ not in ("VERB", "AUX"):
+            k -= 1
+        if doc[k].lower_ != "of" or k < 1 or doc[k - 1].lemma_.lower() not in MEMBER_WORDS:
+            return None
+        words = [t for t in doc[k + 1 : comma] if t.pos_ != "DET"]
+        if not words or not any(t.pos_ in ("NOUN", "PROPN") for t in words):
+            return None
+        return self._canonical_org(" ".join(t.text for t in words))
 
     def _reverse_apposition(self, span: Span, first: int) -> tuple[str | None, str | None] | None:
         """ "his top military commander, Gen. Valery Gerasimov"."""
