@@ -306,12 +306,18 @@ def test_a_paraphrase_around_quoted_words_is_kept_beside_them_or_instead_of_them
     text = "Smith said voter fraud would be “one hell of a way to lose” in the November vote."
     para = _piece(text, "voter fraud would be “one hell of a way to lose” in the November vote", "indirect")
     short = _piece(text, "one hell of a way to lose", "direct", "Rule Name")
-    # 6 of 15 words quoted: the quoted words and the paraphrase both stand
-    quotes, _ = combine([short], [ModelAttribution([para], speech=True)])
+    # 6 of 15 words quoted: the quoted words stand; the paraphrase is a quote beside them when the
+    # rules read reported speech there too, else an attribution
+    quotes, others = combine([short], [ModelAttribution([para], speech=True)])
+    assert [(x.text, x.kind) for x in quotes] == [(short.text, "direct")]
+    assert [(x.text, x.speaker) for x in others] == [(para.text, "Rule Name")]
+    reported = _piece(text, "voter fraud would be “one hell of a way to lose", "indirect", "Rule Name")
+    quotes, others = combine([short, reported], [ModelAttribution([para], speech=True)])
     assert [(x.text, x.kind, x.speaker) for x in quotes] == [
         (para.text, "indirect", "Rule Name"),
         (short.text, "direct", "Rule Name"),
     ]
+    assert not others
     # 6 of 7 words quoted: one direct statement
     text = "Smith said that “one hell of a way to lose”."
     para = _piece(text, "that “one hell of a way to lose", "indirect")

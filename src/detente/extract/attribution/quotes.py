@@ -212,22 +212,25 @@ def _common(a: Quote, b: Quote) -> int:
     return max(0, min(a.end, b.end) - max(a.start, b.start))
 
 
-def _wrapped(m: ModelAttribution, inner: list[Quote]) -> list[Quote]:
-    """The precise quotes that a tagger attribution paraphrases around, as they are kept.
+def _wrapped(m: ModelAttribution, inner: list[Quote], reported: bool) -> tuple[list[Quote], list[Quote]]:
+    """(quotes, other attributions) from a tagger attribution and the precise quotes inside it.
 
-    When they are a small part of its words ('said voter fraud “would be one hell of a way to
-    lose”'), the quoted phrases stand as quotes of their own beside it; when they make up most
-    of its words ('that “we want the war to end on fair terms”'), they and the paraphrase are
-    one direct statement, and the paraphrase stays alone. Quotes keep the rules' speaker, the
-    paraphrase takes it when the tagger found none. A paraphrase that is not speech (a belief)
-    is not a quote: only the quoted words are, as the rules found them."""
+    When the quoted words make up most of the paraphrase ('that “we want the war to end on fair
+    terms”'), the two are one direct statement and the paraphrase stands alone. When they are a
+    small part of it ('said voter fraud “would be one hell of a way to lose”'), the quoted
+    phrases stand as quotes of their own, and the paraphrase is a quote too if the rules also
+    read reported speech there (``reported``); otherwise it is kept as an attribution, since
+    whether such a paraphrase is a quote is for the rules to say (they are the precise side on
+    speech). Quotes keep the rules' speaker; the paraphrase takes it when the tagger found none.
+    A paraphrase that is not speech (a belief) is not a quote: only the quoted words are."""
     inner = [replace(r, speaker=r.speaker or m.quotes[0].speaker) for r in inner]
     if not m.speech:
-        return inner
+        return inner, []
     name = next((r.speaker for r in inner if r.speaker), None)
-    if quoted_share(m.quotes, inner) < SAME_STATEMENT_SHARE:
-        return [*(replace(q, speaker=q.speaker or name) for q in m.quotes), *inner]
-    return [replace(q, speaker=q.speaker or name, kind="direct") for q in m.quotes]
+    outer = [replace(q, speaker=q.speaker or name) for q in m.quotes]
+    if quoted_share(m.quotes, inner) >= SAME_STATEMENT_SHARE:
+        return [replace(q, kind="direct") for q in outer], []
+    return ([*outer, *inner], []) if reported else (inner, outer)
 
 
 def combine(rules: list[Quote], model: list[ModelAttribution]) -> tuple[list[Quote], list[Quote]]:
@@ -273,9 +276,12 @@ def combine(rules: list[Quote], model: list[ModelAttribution]) -> tuple[list[Quo
     others: list[Quote] = []
     replaced: set[int] = set()
     for k, inner in wrapped.items():
-        quotes.extend(_wrapped(model[k], inner))
+        donors = [i for i, r in enumerate(reported) if model[k].overlaps(r)]
+        said, other = _wrapped(model[k], inner, reported=bool(donors))
+        quotes.extend(said)
+        others.extend(other)
         if model[k].speech:
-            replaced.update(i for i, r in enumerate(reported) if model[k].overlaps(r))
+            replaced.update(donors)
     for k, m in enumerate(model):
         if (k in wrapped and m.speech) or any(m.overlaps(r) and r not in wrapped.get(k, ()) for r in precise):
             continue  # its words are a rule quote's, merged above, or it was kept with those
