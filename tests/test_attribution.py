@@ -351,3 +351,19 @@ def test_the_person_told_is_not_part_of_what_was_said(extractor):
     ex = extractor.extract(Document("t", "t.txt", "test", text, None, None, None, "en"))
     said = [x for x in ex.quotes if "blockade" in x.text]
     assert said and said[0].text.startswith("that the blockade"), [x.text for x in ex.quotes]
+
+
+def test_tagged_words_with_no_cue_in_reach_are_left_to_the_rules(extractor):
+    from spacy.tokens import SpanGroup
+
+    text = "The border stayed quiet overnight.\n\nOfficials said the convoy had crossed."
+    doc = extractor.nlp(text)
+    quiet = doc.char_span(0, 33, label="CONTENT")  # no cue in its paragraph
+    convoy = doc.char_span(text.index("the convoy"), len(text) - 1, label="CONTENT")
+    said = doc.char_span(text.index("said"), text.index("said") + 4, label="CUE")
+    doc.spans[SPANS_KEY] = SpanGroup(doc, name=SPANS_KEY, spans=[quiet, said, convoy])
+    for s in doc.spans[SPANS_KEY]:
+        s._.set(SCORE_ATTR, 0.9)
+    ex = extractor.from_doc(Document("t", "t.txt", "test", text, None, None, None, "en"), doc)
+    found = [x.text for x in [*ex.quotes, *ex.attributions]]
+    assert "the convoy had crossed" in found and not any("border" in x for x in found)

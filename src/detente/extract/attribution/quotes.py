@@ -114,7 +114,9 @@ class ModelQuotes:
     def find(self, resolver: Resolver) -> list[ModelAttribution]:
         out: list[ModelAttribution] = []
         for a in link(resolver.doc):
-            if not a.content:
+            if not a.content or a.cue is None:
+                # words with no cue in reach say nothing of who spoke (on PolNeAR dev 28% of
+                # such spans are exact, against 65% of those with a cue): left to the rules
                 continue
             speaker = self._speaker(resolver, a.source)
             quotes = [q for piece in a.content if (q := self._quote(resolver, a, piece, speaker)) is not None]
