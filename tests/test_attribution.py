@@ -306,7 +306,7 @@ def test_a_paraphrase_around_quoted_words_is_kept_beside_them_or_instead_of_them
     text = "Smith said voter fraud would be “one hell of a way to lose” in the November vote."
     para = _piece(text, "voter fraud would be “one hell of a way to lose” in the November vote", "indirect")
     short = _piece(text, "one hell of a way to lose", "direct", "Rule Name")
-    # 6 of 15 words quoted: the quoted words stand; the paraphrase is a quote beside them when the
+    # 7 of 15 words quoted: the quoted words stand; the paraphrase is a quote beside them when the
     # rules read reported speech there too, else an attribution
     quotes, others = combine([short], [ModelAttribution([para], speech=True)])
     assert [(x.text, x.kind) for x in quotes] == [(short.text, "direct")]
@@ -318,7 +318,7 @@ def test_a_paraphrase_around_quoted_words_is_kept_beside_them_or_instead_of_them
         (short.text, "direct", "Rule Name"),
     ]
     assert not others
-    # 6 of 7 words quoted: one direct statement
+    # 7 of 8 words quoted: one direct statement
     text = "Smith said that “one hell of a way to lose”."
     para = _piece(text, "that “one hell of a way to lose", "indirect")
     most = _piece(text, "one hell of a way to lose", "direct", "Rule Name")
@@ -327,6 +327,26 @@ def test_a_paraphrase_around_quoted_words_is_kept_beside_them_or_instead_of_them
     # a belief around quoted words is not speech: only the quoted words are a quote
     quotes, others = combine([most], [ModelAttribution([para], speech=False)])
     assert [x.text for x in quotes] == [most.text] and [x.text for x in others] == [para.text]
+
+
+def test_a_paraphrase_never_drops_or_repeats_the_rules_words():
+    text = "Smith said talks “would fail” and warned that “we will not yield an inch” to anyone at all."
+    fail = _piece(text, "would fail", "direct", "Smith")
+    inch = _piece(text, "we will not yield an inch", "direct", "Smith")
+    # the tagger's paraphrase holds the first quote and only part of the second: no paraphrase
+    part = _piece(text, "talks “would fail” and warned that “we will not", "indirect")
+    quotes, others = combine([fail, inch], [ModelAttribution([part], speech=True)])
+    assert sorted(x.text for x in quotes) == sorted([fail.text, inch.text]) and not others
+    # the rules read more of the words as reported speech than the tagger: theirs stands
+    longer = _piece(
+        text,
+        "talks “would fail” and warned that “we will not yield an inch” to anyone at all",
+        "indirect",
+        "Smith",
+    )
+    shorter = _piece(text, "talks “would fail” and", "indirect")
+    quotes, others = combine([fail, longer], [ModelAttribution([shorter], speech=True)])
+    assert sorted(x.text for x in quotes) == sorted([fail.text, longer.text]) and not others
 
 
 def test_rules_fold_a_quote_that_is_most_of_a_reported_statement_into_it():

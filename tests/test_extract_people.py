@@ -119,3 +119,9 @@ def test_member_of_a_body_before_the_role_gives_the_org(extractor):
     assert people["Mher Grigoryan"].org == "Armenian negotiating team"
     assert people["Mher Grigoryan"].role == "deputy foreign minister"
     assert not people["Anna Petrosyan"].org
+    people = people_of(
+        extractor,
+        "After meeting the leader of Hamas, Foreign Minister Badr Abdelatty said the talks went well. "
+        "A member of his team, senator John Carver, agreed.",
+    )
+    assert people["Badr Abdelatty"].org != "Hamas" and not people["John Carver"].org

@@ -182,7 +182,15 @@ def test_private_addresses_are_refused_when_asked(server, monkeypatch):
     public_only = SETTINGS.with_(http_allow_private=False)
     item = fetch(f"{server}/article", public_only)
     assert isinstance(item, Problem) and "local or private address (127.0.0.1)" in item.reason
-    for host in ("localhost", "10.1.2.3", "192.168.0.1", "169.254.169.254", "[::1]"):
+    for host in (
+        "127.0.0.1",
+        "10.1.2.3",
+        "169.254.169.254",
+        "[::1]",
+        "::ffff:127.0.0.1",
+        "::127.0.0.1",
+        "64:ff9b::a00:1",
+    ):
         assert web.private_address(host) is not None, host
     assert web.private_address("93.184.215.14") is None  # a public address, no DNS needed
     # every hop is checked: a public host redirecting to this machine is refused at the redirect

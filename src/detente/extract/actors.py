@@ -8,8 +8,8 @@ The tables come from the gazetteer, so users extend them there.
 "The two sides", "both parties", "the warring sides" name the two parties of the conflict or
 accord last spelt out in the article ("the war between Armenia and Azerbaijan", "a ceasefire
 between India and Pakistan"): a "between" phrase whose noun is a war, truce or deal and whose
-objects are exactly two parties. Talks and contacts do not count, since those are often between
-a party and a mediator.
+objects are exactly two parties. Talks, contacts and exchanges do not count, since those are
+often between a party and a mediator.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ SIDES_OF = frozenset(
     {
         "war", "conflict", "fighting", "fight", "hostility", "clash", "tension", "dispute", "standoff",
         "ceasefire", "cease-fire", "truce", "armistice", "deal", "agreement", "accord", "treaty",
-        "peace", "exchange", "swap", "border", "frontier",
+        "peace",
     }
 )  # fmt: skip
 # Plural nouns that, with "two", "both" or "warring", name the two sides.
@@ -75,9 +75,9 @@ class ActorResolver:
     def of_token(self, tok: Token) -> list[Actor]:
         """Parties a subject or possessor token refers to, including its conjuncts
         ("Ukraine and Russia have agreed")."""
-        found: list[Actor] = []
         if self._is_sides(tok):
             return self._sides(tok)
+        found: list[Actor] = []
         for t in [tok, *[c for c in tok.children if c.dep_ == "conj"]]:
             actor = self._single(t)
             candidates = [actor] if actor is not None else []

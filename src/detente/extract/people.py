@@ -335,21 +335,27 @@ class PeopleFinder:
             rev = self._reverse_apposition(span, first)
             if rev:
                 return rev
-        return " ".join(role_words), org or self._member_of_before(doc, first)
+        return " ".join(role_words), org or self._member_of_before(span, first)
 
-    def _member_of_before(self, doc: Doc, first: int) -> str | None:
-        """The body named in "a member of the Russian delegation, senator X" (the phrase before
-        a role and a comma), without its article."""
+    def _member_of_before(self, span: Span, first: int) -> str | None:
+        """The body named in "a member of the Russian delegation, senator X": the name stands in
+        apposition to "member" (or "head", "chief", ...), whose "of" phrase names a body with a
+        proper name or nationality in it ("his team", "the delegation" say too little)."""
+        doc = span.doc
         comma = first - 1
-        if comma < 2 or doc[comma].text != ",":
+        member = span.root.head
+        if comma < 2 or doc[comma].text != "," or span.root.dep_ != "appos" or member.i >= comma:
             return None
-        k = comma - 1
-        while k > 0 and not doc[k].is_punct and doc[k].lower_ != "of" and doc[k].pos_ not in ("VERB", "AUX"):
-            k -= 1
-        if doc[k].lower_ != "of" or k < 1 or doc[k - 1].lemma_.lower() not in MEMBER_WORDS:
+        if member.lemma_.lower() not in MEMBER_WORDS:
             return None
-        words = [t for t in doc[k + 1 : comma] if t.pos_ != "DET"]
-        if not words or not any(t.pos_ in ("NOUN", "PROPN") for t in words):
+        prep = next((c for c in member.rights if c.dep_ == "prep" and c.lower_ == "of"), None)
+        body = next((c for c in prep.children if c.dep_ == "pobj"), None) if prep is not None else None
+        if body is None or body.i >= comma:
+            return None
+        words = [
+            t for t in doc[prep.i + 1 : body.i + 1] if t.pos_ not in ("DET", "PRON") and t.dep_ != "poss"
+        ]
+        if not any(t.pos_ == "PROPN" or t.ent_type_ in ORG_LABELS for t in words):
             return None
         return self._canonical_org(" ".join(t.text for t in words))
 

@@ -6,8 +6,9 @@ and a deadline over the whole download catches one that trickles bytes slowly fo
 With ``Settings.http_allow_private`` off (the web app listening beyond this machine), every
 request, redirects included, must go to a host whose addresses are all public: an import form
 must not become a way to read this machine's or the office network's internal pages. The check
-resolves the name just before the request; a DNS answer that changes between the two (rebinding)
-is not covered, so keep the app behind a proxy that blocks internal addresses too.
+resolves the name just before the request (without a time limit of its own); a DNS answer that
+changes between the two (rebinding) is not covered. Behind a reverse proxy the app listens on
+127.0.0.1 and cannot tell: set ``DETENTE_HTTP_ALLOW_PRIVATE=0`` there.
 """
 
 from __future__ import annotations
@@ -50,22 +51,39 @@ class PrivateAddress(Exception):
     """A request to a host on this machine or a private network, when those are refused."""
 
 
+NAT64 = ipaddress.ip_network("64:ff9b::/96")
+
+
+def _public(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    """Whether an address is public, looking through IPv6 forms that carry an IPv4 address."""
+    if isinstance(ip, ipaddress.IPv6Address):
+        embedded = ip.ipv4_mapped or ip.sixtofour
+        if embedded is None and (ip in NAT64 or int(ip) >> 32 == 0):  # NAT64, "::a.b.c.d"
+            embedded = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+        if embedded is not None:
+            return _public(embedded)
+    return ip.is_global and not ip.is_multicast
+
+
 def private_address(host: str) -> str | None:
-    """The first address of ``host`` that is not public (loopback, private, link-local, ...), or
-    None when all are public. A name that does not resolve is left to the request to report."""
+    """The first address of ``host`` (an ASCII host name or an address) that is not public
+    (loopback, private, link-local, ...), or None when all are public. A name that does not
+    resolve is left to the request to report."""
     try:
         infos = socket.getaddrinfo(host.strip("[]"), None)
-    except (socket.gaierror, UnicodeError):
+    except socket.gaierror:
         return None
     for *_, sockaddr in infos:
         ip = ipaddress.ip_address(str(sockaddr[0]).split("%", 1)[0])
-        if not ip.is_global or ip.is_multicast:
+        if not _public(ip):
             return str(ip)
     return None
 
 
 def _refuse_private(request: httpx.Request) -> None:
-    if (ip := private_address(request.url.host)) is not None:
+    # the host as httpx connects to it (IDNA-encoded), not as displayed
+    host = request.url.raw_host.decode("ascii", errors="replace")
+    if (ip := private_address(host)) is not None:
         raise PrivateAddress(
             f"{request.url.host} is a local or private address ({ip}); only public ones are fetched"
         )

@@ -127,7 +127,7 @@ class ModelQuotes:
     def is_speech(self, a: LinkedAttribution, quotes: list[Quote]) -> bool:
         """Whether the attribution reports words (a quote) rather than a belief or an intention."""
         direct = all(q.kind == "direct" for q in quotes)
-        if a.cue is None:
+        if a.cue is None:  # not reached from ``find``, which leaves cue-less words to the rules
             return direct
         cue = a.cue.text.lower()
         root = a.cue.root
@@ -176,6 +176,7 @@ class ModelQuotes:
             return None
         before = text[max(0, piece.start_char - 2) : piece.start_char]
         direct = r.in_quote(s, e) or any(m in before for m in QUOTE_MARKS)
+        e = _closing_mark(text, s, e)
         tok_s, tok_e = r.token_at(s), r.token_at(max(e - 1, s))
         sent_s = r.ix.sent(tok_s.i).start_char if tok_s is not None else s
         sent_e = r.ix.sent(tok_e.i).end_char if tok_e is not None else e
@@ -192,6 +193,18 @@ class ModelQuotes:
             sentence=text[sent_s:sent_e].strip(),
             confidence=confidence,
         )
+
+
+def _closing_mark(text: str, start: int, end: int) -> int:
+    """``end`` moved past the closing quotation mark (and a stop or comma before it) when the
+    words open a quotation they do not close ('that “we want peace' -> 'that “we want peace”')."""
+    words = text[start:end]
+    if words.count("“") <= words.count("”") and words.count('"') % 2 == 0:
+        return end
+    j = end
+    while j < len(text) and j - end < 2 and text[j] in ".,!?":
+        j += 1
+    return j + 1 if j < len(text) and text[j] in '”"' else end
 
 
 def _precise(q: Quote) -> bool:
@@ -217,22 +230,52 @@ def _common(a: Quote, b: Quote) -> int:
 def _wrapped(m: ModelAttribution, inner: list[Quote], reported: bool) -> tuple[list[Quote], list[Quote]]:
     """(quotes, other attributions) from a tagger attribution and the precise quotes inside it.
 
-    When the quoted words make up most of the paraphrase ('that “we want the war to end on fair
-    terms”'), the two are one direct statement and the paraphrase stands alone. When they are a
-    small part of it ('said voter fraud “would be one hell of a way to lose”'), the quoted
-    phrases stand as quotes of their own, and the paraphrase is a quote too if the rules also
-    read reported speech there (``reported``); otherwise it is kept as an attribution, since
-    whether such a paraphrase is a quote is for the rules to say (they are the precise side on
-    speech). Quotes keep the rules' speaker; the paraphrase takes it when the tagger found none.
-    A paraphrase that is not speech (a belief) is not a quote: only the quoted words are."""
-    inner = [replace(r, speaker=r.speaker or m.quotes[0].speaker) for r in inner]
-    if not m.speech:
-        return inner, []
+    When the quoted words are at least half of the paraphrase ('that “we want the war to end
+    on fair terms”'), the two are one statement, kept as the paraphrase (the way PolNeAR marks
+    it, "that" included), a direct quote. When they are a smaller part ('said voter fraud “would be
+    one hell of a way to lose” in November'), the quoted phrases stand as quotes of their own
+    and the paraphrase is kept beside them: as a quote if the rules also read reported speech
+    there (``reported``: whether such a paraphrase is a quote is for the rules, the precise side
+    on speech, to say), else as an attribution, as is a paraphrase that is not speech (a
+    belief). Quotes keep the rules' speaker; the paraphrase takes it when the tagger found none."""
+    first = m.quotes[0]
+    inner = [_with_spans(r, first) for r in inner]
     name = next((r.speaker for r in inner if r.speaker), None)
     outer = [replace(q, speaker=q.speaker or name) for q in m.quotes]
-    if quoted_share(m.quotes, inner) >= SAME_STATEMENT_SHARE:
+    if m.speech and quoted_share(m.quotes, inner) >= SAME_STATEMENT_SHARE:
         return [replace(q, kind="direct") for q in outer], []
-    return ([*outer, *inner], []) if reported else (inner, outer)
+    if m.speech and reported:
+        return [*outer, *inner], []
+    return inner, outer
+
+
+def _with_spans(r: Quote, m: Quote) -> Quote:
+    """A rule quote with the source and cue spans the tagger read for it (its own when the
+    tagger has none) and the tagger's speaker when the rules named none."""
+    return replace(
+        r,
+        speaker=r.speaker or m.speaker,
+        speaker_span=m.speaker_span or r.speaker_span,
+        cue=m.cue if m.cue_span else r.cue,
+        cue_span=m.cue_span or r.cue_span,
+    )
+
+
+def _paraphrases(model: list[ModelAttribution], precise: list[Quote]) -> dict[int, list[Quote]]:
+    """Tagger attributions (by index) that paraphrase around precise quotes, with those quotes:
+    every precise quote such an attribution touches lies inside its words, and none of them is
+    inside another precise quote (the rules already read that statement)."""
+    out: dict[int, list[Quote]] = {}
+    for k, m in enumerate(model):
+        touched = [r for r in precise if m.overlaps(r)]
+        inner = [
+            r
+            for r in touched
+            if m.wraps(r) and not any(o is not r and o.start <= r.start and r.end <= o.end for o in precise)
+        ]
+        if inner and len(inner) == len(touched):
+            out[k] = inner
+    return out
 
 
 def combine(rules: list[Quote], model: list[ModelAttribution]) -> tuple[list[Quote], list[Quote]]:
@@ -241,55 +284,46 @@ def combine(rules: list[Quote], model: list[ModelAttribution]) -> tuple[list[Quo
     - A rule quote in quotation marks or with "according to" keeps its words and speaker; when
       the tagger read the same attribution, its source and cue spans are taken (the rules' own
       when the tagger has none) and a speaker the rules left unnamed is the tagger's.
+    - A tagger attribution that paraphrases around such quotes is kept beside them (``_wrapped``).
     - The rules' other reported speech gives way to the tagger's attribution over the same
       words (a speech verb the rules recognised makes it a quote); a tagger quote without a
-      named speaker takes the name of the rule quote it replaces.
+      named speaker takes the name of the rule quote it replaces. Where the rules read more of
+      the words as reported speech than the tagger did, theirs stands.
     - Tagger attributions that overlap no rule quote are added: speech to the quotes, the rest
       to the attributions.
     """
     precise = [r for r in rules if _precise(r)]
     reported = [r for r in rules if not _precise(r)]
+    paraphrases = _paraphrases(model, precise)
+    inside = {id(r) for inner in paraphrases.values() for r in inner}
     quotes: list[Quote] = []
-    wrapped: dict[int, list[Quote]] = {}  # tagger attribution -> precise quotes inside its words
     for r in precise:
-        nested = any(o is not r and o.start <= r.start and r.end <= o.end for o in precise)
-        outer = None if nested else next((k for k, m in enumerate(model) if m.wraps(r)), None)
-        if outer is not None:
-            wrapped.setdefault(outer, []).append(r)
+        if id(r) in inside:
             continue
         best = max(
             (m for m in model if m.overlaps(r) and m.same_cue(r)),
             key=lambda m: max(_common(q, r) for q in m.quotes),
             default=None,
         )
-        if best is None:
-            quotes.append(r)
-            continue
-        m = best.quotes[0]
-        quotes.append(
-            replace(
-                r,
-                speaker=r.speaker or m.speaker,
-                speaker_span=m.speaker_span or r.speaker_span,
-                cue=m.cue if m.cue_span else r.cue,
-                cue_span=m.cue_span or r.cue_span,
-            )
-        )
+        quotes.append(r if best is None else _with_spans(r, best.quotes[0]))
     others: list[Quote] = []
     replaced: set[int] = set()
-    for k, inner in wrapped.items():
-        donors = [i for i, r in enumerate(reported) if model[k].overlaps(r)]
-        said, other = _wrapped(model[k], inner, reported=bool(donors))
-        quotes.extend(said)
-        others.extend(other)
-        if model[k].speech:
-            replaced.update(donors)
     for k, m in enumerate(model):
-        if (k in wrapped and m.speech) or any(m.overlaps(r) and r not in wrapped.get(k, ()) for r in precise):
-            continue  # its words are a rule quote's, merged above, or it was kept with those
+        inner = paraphrases.get(k)
+        if inner is None and any(m.overlaps(r) for r in precise):
+            continue  # its words are a rule quote's, merged above
         donors = [i for i, r in enumerate(reported) if m.overlaps(r)]
         if any(not m.covers(reported[i]) for i in donors):
+            if inner:
+                quotes.extend(_with_spans(r, m.quotes[0]) for r in inner)
             continue  # the rules read more of these words as reported speech: theirs stands
+        if inner:
+            said, other = _wrapped(m, inner, reported=bool(donors))
+            quotes.extend(said)
+            others.extend(other)
+            if m.speech:
+                replaced.update(donors)
+            continue
         if not m.speech:  # a belief or intention; rule quotes over the same words stay quotes
             others.extend(m.quotes)
             continue
