@@ -229,6 +229,13 @@ def test_the_two_sides_are_the_last_pair_named_as_sides_of_a_war_or_deal(extract
     )
     found = keys(positions_of(extractor, text))
     assert {("Armenia", "ceasefire", "accept"), ("Azerbaijan", "ceasefire", "accept")} <= found
+    # the coordinated subjects of "agree", "sign", "fight" are sides too
+    text = (
+        "Thailand and Cambodia fought along their border for five days. On Monday, mediators said "
+        "the two sides had agreed to stop attacking each other."
+    )
+    found = keys(positions_of(extractor, text))
+    assert {("Thailand", "ceasefire", "accept"), ("Cambodia", "ceasefire", "accept")} <= found
     # a reached agreement "between X and Y" is both parties'
     text = "Mediators announced a truce agreement between India and Pakistan late on Saturday."
     found = keys(positions_of(extractor, text))

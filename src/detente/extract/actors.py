@@ -7,8 +7,8 @@ The tables come from the gazetteer, so users extend them there.
 
 "The two sides", "both parties", "the warring sides" name the two parties of the conflict or
 accord last spelt out in the article ("the war between Armenia and Azerbaijan", "a ceasefire
-between India and Pakistan"): a "between" phrase whose noun is a war, truce or deal and whose
-objects are exactly two parties. Talks, contacts and exchanges do not count, since those are
+between India and Pakistan", "Israel and Hamas agreed"): a "between" phrase whose noun is a
+war, truce or deal, or the subject of "agree", "sign", "fight", naming exactly two parties. Talks, contacts and exchanges do not count, since those are
 often between a party and a mediator.
 """
 
@@ -30,6 +30,8 @@ SIDES_OF = frozenset(
         "peace",
     }
 )  # fmt: skip
+# Verbs whose coordinated subjects are the two sides ("Israel and Hamas agreed to a truce").
+SIDE_VERBS = frozenset({"agree", "sign", "reach", "fight", "clash"})
 # Plural nouns that, with "two", "both" or "warring", name the two sides.
 SIDE_NOUNS = frozenset({"side", "party", "country", "nation", "belligerent", "adversary", "foe", "rival"})
 
@@ -113,14 +115,23 @@ class ActorResolver:
         return any(c.lower_ in ("two", "both", "warring") for c in tok.children)
 
     def _side_pairs(self) -> list[tuple[int, tuple[Actor, Actor]]]:
-        """(token index, the two parties) of every "<war/truce/deal> between X and Y" in the doc."""
+        """(token index, the two parties) of every "<war/truce/deal> between X and Y" and every
+        "X and Y agreed / signed / fought" in the doc."""
         if self._pairs is None:
             self._pairs = []
             for t in self.r.doc:
-                if t.lower_ != "between" or t.head.lemma_.lower() not in SIDES_OF:
+                if t.lower_ == "between" and t.head.lemma_.lower() in SIDES_OF:
+                    named = [c for c in t.children if c.dep_ == "pobj"]
+                elif (
+                    t.dep_ == "nsubj"
+                    and t.head.lemma_.lower() in SIDE_VERBS
+                    and any(c.dep_ == "conj" for c in t.children)
+                ):
+                    named = [t]
+                else:
                     continue
                 found: list[Actor] = []
-                for obj in (c for c in t.children if c.dep_ == "pobj"):
+                for obj in named:
                     if self._is_sides(obj):
                         continue
                     for a in self.of_token(obj):
