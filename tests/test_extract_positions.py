@@ -248,3 +248,10 @@ def test_talks_with_a_mediator_do_not_name_the_two_sides(extractor):
         "The two sides agreed to a ceasefire on Tuesday."
     )
     assert not {p for p in positions_of(extractor, text) if p.actor in ("Qatar", "Hamas")}
+
+
+def test_tax_returns_are_not_refugee_returns(extractor):
+    found = keys(positions_of(extractor, "Donald Trump again refused to make public his income tax returns."))
+    assert not any(issue == "humanitarian" for _, issue, _ in found)
+    found = keys(positions_of(extractor, "Kyiv rejected the returns of refugees to occupied areas."))
+    assert ("Ukraine", "humanitarian", "reject") in found
