@@ -8,8 +8,8 @@ The tables come from the gazetteer, so users extend them there.
 "The two sides", "both parties", "the warring sides" name the two parties of the conflict or
 accord last spelt out in the article ("the war between Armenia and Azerbaijan", "a ceasefire
 between India and Pakistan", "Israel and Hamas agreed"): a "between" phrase whose noun is a
-war, truce or deal, or the subject of "agree", "sign", "fight", naming exactly two parties. Talks, contacts and exchanges do not count, since those are
-often between a party and a mediator.
+war, truce or deal, or the subject of "agree", "sign", "fight", naming exactly two parties.
+Talks, contacts and exchanges do not count, since those are often between a party and a mediator.
 """
 
 from __future__ import annotations

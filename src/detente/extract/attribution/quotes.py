@@ -24,10 +24,10 @@ from dataclasses import dataclass, replace
 
 from spacy.tokens import Span, Token
 
-from detente.extract.attribution.linking import LinkedAttribution, link
+from detente.extract.attribution.linking import link
 from detente.extract.lexicon import Lexicon
 from detente.extract.mentions import Resolver, Speaker
-from detente.extract.quotes import SAME_STATEMENT_SHARE, quoted_share, strip_span
+from detente.extract.quotes import SAME_STATEMENT_SHARE, quoted_share, strip_span, word_count
 from detente.records import Quote
 from detente.records import Span as TextSpan
 
@@ -63,12 +63,12 @@ class ModelAttribution:
     def wraps(self, q: Quote) -> bool:
         """Whether one of its content pieces holds the quote and words besides it: a paraphrase
         that quotes a phrase ('Trump said voter fraud “would be one hell of a way to lose”')."""
-        for p in self.quotes:
-            if p.start <= q.start and q.end <= p.end:
-                rest = p.text[: q.start - p.start] + " " + p.text[q.end - p.start :]
-                if any(ch.isalnum() for ch in rest):
-                    return True
-        return False
+        return any(
+            p.start <= q.start
+            and q.end <= p.end
+            and word_count(p.text[: q.start - p.start] + " " + p.text[q.end - p.start :]) > 0
+            for p in self.quotes
+        )
 
     def covers(self, q: Quote) -> bool:
         """Whether its content holds at least ``COVER`` of the quote's characters."""
@@ -118,27 +118,27 @@ class ModelQuotes:
                 # words with no cue in reach say nothing of who spoke (on PolNeAR dev 28% of
                 # such spans are exact, against 65% of those with a cue): left to the rules
                 continue
-            speaker = self._speaker(resolver, a.source)
-            quotes = [q for piece in a.content if (q := self._quote(resolver, a, piece, speaker)) is not None]
+            cue, speaker = a.cue, self._speaker(resolver, a.source)
+            quotes = [
+                q
+                for piece in a.content
+                if (q := self._quote(resolver, cue, a.score, piece, speaker)) is not None
+            ]
             if quotes:
-                out.append(ModelAttribution(quotes, self.is_speech(a, quotes)))
+                out.append(ModelAttribution(quotes, self.is_speech(cue, a.content, quotes)))
         return out
 
-    def is_speech(self, a: LinkedAttribution, quotes: list[Quote]) -> bool:
+    def is_speech(self, cue_span: Span, content: list[Span], quotes: list[Quote]) -> bool:
         """Whether the attribution reports words (a quote) rather than a belief or an intention."""
         direct = all(q.kind == "direct" for q in quotes)
-        if a.cue is None:  # not reached from ``find``, which leaves cue-less words to the rules
-            return direct
-        cue = a.cue.text.lower()
-        root = a.cue.root
+        cue = cue_span.text.lower()
+        root = cue_span.root
         lemma = root.lemma_.lower()
         if cue == "according to" or cue.endswith(":"):
             return True
         if direct:  # "X's statement: “...”" as well as "X said “...”"
             return lemma in self.quoting or (root.pos_ == "NOUN" and lemma in self.lex.speech_nouns)
-        return (
-            root.pos_ in ("VERB", "AUX") and lemma in self.reported and any(_is_clause(p) for p in a.content)
-        )
+        return root.pos_ in ("VERB", "AUX") and lemma in self.reported and any(_is_clause(p) for p in content)
 
     def _speaker(self, r: Resolver, source: Span | None) -> Speaker | None:
         if source is None:
@@ -149,12 +149,12 @@ class ModelQuotes:
         who = r.resolve(source.root)
         return Speaker(who.name if who else None, source, who.via if who else "noun")
 
-    def _without_addressee(self, piece: Span, cue: Span | None) -> Span:
+    def _without_addressee(self, piece: Span, cue: Span) -> Span:
         """The piece without the person spoken to when the tagger took them in: after "told",
         "warned" and the like, words that hang on the verb before its "that" clause (the
         addressee and the verb's own modifiers: "told senior officials on Saturday that ...")
         are not what was said; the content starts at the clause."""
-        if cue is None or cue.root.lemma_.lower() not in self.lex.addressee_verbs:
+        if cue.root.lemma_.lower() not in self.lex.addressee_verbs:
             return piece
         verb, doc = cue.root, piece.doc
         for clause in verb.rights:
@@ -168,9 +168,11 @@ class ModelQuotes:
                 return doc[start : piece.end]
         return piece
 
-    def _quote(self, r: Resolver, a: LinkedAttribution, piece: Span, speaker: Speaker | None) -> Quote | None:
+    def _quote(
+        self, r: Resolver, cue: Span, score: float, piece: Span, speaker: Speaker | None
+    ) -> Quote | None:
         text = r.text
-        piece = self._without_addressee(piece, a.cue)
+        piece = self._without_addressee(piece, cue)
         s, e = strip_span(text, piece.start_char, piece.end_char)
         if e - s < 2:
             return None
@@ -180,7 +182,7 @@ class ModelQuotes:
         tok_s, tok_e = r.token_at(s), r.token_at(max(e - 1, s))
         sent_s = r.ix.sent(tok_s.i).start_char if tok_s is not None else s
         sent_e = r.ix.sent(tok_e.i).end_char if tok_e is not None else e
-        confidence = round(a.score if speaker and speaker.name else min(a.score, 0.5), 3)
+        confidence = round(score if speaker and speaker.name else min(score, 0.5), 3)
         return Quote(
             text=text[s:e],
             kind="direct" if direct else "indirect",
@@ -188,8 +190,8 @@ class ModelQuotes:
             end=e,
             speaker=speaker.name if speaker else None,
             speaker_span=_text_span(text, speaker.mention) if speaker else None,  # type: ignore[arg-type]
-            cue=a.cue.text if a.cue is not None else None,
-            cue_span=_text_span(text, a.cue),
+            cue=cue.text,
+            cue_span=_text_span(text, cue),
             sentence=text[sent_s:sent_e].strip(),
             confidence=confidence,
         )
